@@ -1,0 +1,59 @@
+"""RFC 9457 problem+json answers for every error under /api."""
+from flask import Response, json
+from werkzeug.exceptions import HTTPException
+
+from inventory.errors import DomainError
+
+PROBLEM_MIMETYPE = "application/problem+json"
+
+
+def problem(status: int, title: str, detail: str | None = None,
+            errors: dict[str, list[str]] | None = None, headers=None) -> Response:
+    body = {"type": "about:blank", "title": title, "status": status}
+    if detail:
+        body["detail"] = detail
+    if errors:
+        body["errors"] = errors
+    response = Response(json.dumps(body), status=status, mimetype=PROBLEM_MIMETYPE)
+    for key, value in (headers or {}).items():
+        response.headers[key] = value
+    return response
+
+
+def flatten_messages(messages, prefix: str = "") -> dict[str, list[str]]:
+    """Turn webargs/marshmallow nested messages into ``{"items.0.quantity": [...]}``."""
+    flat: dict[str, list[str]] = {}
+    if isinstance(messages, dict):
+        for key, value in messages.items():
+            path = f"{prefix}.{key}" if prefix else str(key)
+            if isinstance(value, (dict)):
+                flat.update(flatten_messages(value, path))
+            elif isinstance(value, list) and value and not all(isinstance(v, str) for v in value):
+                for index, sub in enumerate(value):
+                    flat.update(flatten_messages(sub, f"{path}.{index}"))
+            else:
+                flat[path] = value if isinstance(value, list) else [str(value)]
+    elif isinstance(messages, list):
+        flat[prefix or "_schema"] = [str(m) for m in messages]
+    return flat
+
+
+def from_http_exception(exc: HTTPException) -> Response:
+    errors = None
+    data = getattr(exc, "data", None) or {}
+    messages = data.get("messages")
+    if messages:
+        # webargs nests messages by location ("json", "query"); the field path is what matters.
+        merged: dict = {}
+        for location_messages in messages.values():
+            merged.update(flatten_messages(location_messages))
+        errors = merged
+    detail = exc.description if exc.code != 422 else "The request has invalid fields."
+    headers = {}
+    if exc.code == 401:
+        headers["WWW-Authenticate"] = 'Bearer realm="api"'
+    return problem(exc.code or 500, exc.name, detail, errors, headers)
+
+
+def from_domain_error(exc: DomainError) -> Response:
+    return problem(exc.status, exc.title, exc.message, exc.errors or None)

@@ -1,0 +1,59 @@
+"""Engine set-up and the locking rules of the ledger.
+
+SQLite: WAL journal, a busy timeout, and every transaction opened with ``BEGIN IMMEDIATE`` unless the
+request is read-only, so two writers never both read a balance and then collide (SQLite would
+answer the second with "database is locked" at once, busy timeout or not). PostgreSQL: balances
+are locked with ``SELECT ... FOR UPDATE`` in the ledger service.
+"""
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import UTC, datetime
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+_read_only: ContextVar[bool] = ContextVar("read_only_transaction", default=False)
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware UTC."""
+    return datetime.now(UTC)
+
+
+@contextmanager
+def read_only_transactions():
+    """Open SQLite transactions in this context with a plain (deferred) BEGIN."""
+    token = _read_only.set(True)
+    try:
+        yield
+    finally:
+        _read_only.reset(token)
+
+
+def set_read_only(flag: bool) -> None:
+    """Mark the current context (a request) as read-only or writing."""
+    _read_only.set(flag)
+
+
+def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
+    """Install WAL, foreign keys, busy timeout and BEGIN IMMEDIATE on a SQLite engine."""
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        # Take transaction control away from pysqlite so our BEGIN is the one that runs.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        if engine.url.database not in (None, "", ":memory:"):
+            cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        connection.exec_driver_sql("BEGIN" if _read_only.get() else "BEGIN IMMEDIATE")
+
+
+def is_sqlite(engine: Engine) -> bool:
+    return engine.dialect.name == "sqlite"

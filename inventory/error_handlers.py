@@ -1,0 +1,44 @@
+"""Error pages for people, problem+json for API clients."""
+from flask import Flask, render_template, request
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException
+
+from inventory.api.problems import from_domain_error, from_http_exception, problem
+from inventory.errors import DomainError
+from inventory.extensions import db
+
+
+def _wants_problem() -> bool:
+    return request.path.startswith("/api/")
+
+
+def _is_locked(exc: OperationalError) -> bool:
+    return "database is locked" in str(exc.orig) or "deadlock detected" in str(exc.orig)
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(HTTPException)
+    def _http(exc: HTTPException):
+        if _wants_problem():
+            return from_http_exception(exc)
+        if exc.code and exc.code >= 400:
+            return render_template("error.html", error=exc), exc.code
+        return exc
+
+    @app.errorhandler(DomainError)
+    def _domain(exc: DomainError):
+        db.session.rollback()
+        if _wants_problem():
+            return from_domain_error(exc)
+        return render_template("error.html", error=exc), exc.status
+
+    @app.errorhandler(OperationalError)
+    def _busy(exc: OperationalError):
+        # Lock contention beyond the busy timeout is an overload, not a bug: ask the client to retry.
+        if not _is_locked(exc):
+            raise exc
+        db.session.rollback()
+        if _wants_problem():
+            return problem(503, "Service busy", "The database is busy; retry shortly.",
+                           headers={"Retry-After": "1"})
+        return render_template("error.html", error=exc), 503

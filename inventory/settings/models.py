@@ -1,0 +1,15 @@
+"""Program-wide settings: one row."""
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from inventory.extensions import db
+
+
+class ProgramSettings(db.Model):
+    __tablename__ = "program_settings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    program_name: Mapped[str] = mapped_column(String(120), default="Outreach Supply Tracker")
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    fiscal_year_start_month: Mapped[int] = mapped_column(default=7)
+    suppression_threshold: Mapped[int] = mapped_column(default=11)

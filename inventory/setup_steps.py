@@ -1,0 +1,107 @@
+"""The ``register_*`` steps that :func:`inventory.create_app` runs, in order."""
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask, request
+
+from inventory.config import Config
+from inventory.extensions import api, csrf, db, login_manager, migrate
+
+
+def _instance_secret(app: Flask, filename: str) -> str:
+    """Read a secret from the instance folder, creating it (mode 600) on first run."""
+    path = Path(app.instance_path) / filename
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def load_config(app: Flask, config: dict | None) -> None:
+    app.config.from_object(Config)
+    if config:
+        app.config.update(config)
+    os.makedirs(app.instance_path, exist_ok=True)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        path = Path(app.instance_path) / "outreach.db"
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("postgresql://"):  # psycopg 3, whatever the URL says
+        app.config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + uri[len("postgresql://"):]
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret(app, "secret_key")
+    if not app.config.get("PARTICIPANT_CODE_SECRET"):
+        app.config["PARTICIPANT_CODE_SECRET"] = _instance_secret(app, "participant_code_secret")
+
+
+def register_extensions(app: Flask) -> None:
+    import inventory.models  # noqa: F401  (the whole schema, for Alembic and the API spec)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"),
+                     render_as_batch=True, compare_type=True)
+    login_manager.init_app(app)
+    # CSRF is checked in register_auth: forms and cookie-authenticated API calls need it,
+    # bearer-token API calls do not.
+    app.config["WTF_CSRF_CHECK_DEFAULT"] = False
+    csrf.init_app(app)
+
+
+def register_database(app: Flask) -> None:
+    from inventory.database import configure_sqlite, set_read_only
+
+    with app.app_context():
+        engine = db.engine
+        if engine.dialect.name == "sqlite":
+            configure_sqlite(engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+
+    @app.before_request
+    def _mark_read_only():
+        # Reads open deferred transactions; writes take SQLite's write lock up front.
+        set_read_only(request.method in ("GET", "HEAD", "OPTIONS"))
+
+
+def register_auth(app: Flask) -> None:
+    from inventory.auth import loaders
+
+    loaders.init_app(app)
+
+
+def register_errors(app: Flask) -> None:
+    from inventory import error_handlers
+
+    error_handlers.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from inventory.admin.views import bp as admin_bp
+    from inventory.auth.views import bp as auth_bp
+    from inventory.main.views import bp as main_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(main_bp)
+    app.register_blueprint(admin_bp)
+
+
+def register_api(app: Flask) -> None:
+    from inventory.api import register_resources
+
+    api.init_app(app)
+    register_resources(api)
+
+
+def register_cli(app: Flask) -> None:
+    from inventory.cli import register_commands
+
+    register_commands(app)
+
+
+def register_first_run(app: Flask) -> None:
+    """On an embedded SQLite database, apply migrations and seed the catalogue at start-up."""
+    from inventory.first_run import prepare_database
+
+    if app.config["AUTO_UPGRADE_SQLITE"]:
+        with app.app_context():
+            if db.engine.dialect.name == "sqlite":
+                prepare_database()

@@ -1,0 +1,121 @@
+"""Shared fixtures. ``pytest`` alone uses a throwaway SQLite file; ``TEST_DATABASE_URL`` points
+the same suite at PostgreSQL (the database is emptied and migrated at session start)."""
+import os
+import uuid
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, text
+
+from inventory import create_app
+from inventory.catalog.seed import seed_catalogue
+from inventory.extensions import db as _db
+from inventory.stock.seed import seed_reasons
+from tests import factories
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+
+
+def _reset_postgres(url: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    if TEST_DATABASE_URL:
+        url = TEST_DATABASE_URL.replace("postgresql://", "postgresql+psycopg://", 1)
+        _reset_postgres(url)
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+@pytest.fixture(scope="session")
+def app(database_url, tmp_path_factory):
+    app = create_app({
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "AUTO_UPGRADE_SQLITE": False,
+        "SECRET_KEY": "test-secret-key",
+        "PARTICIPANT_CODE_SECRET": "test-participant-secret",
+        "WTF_CSRF_ENABLED": False,
+        "SQLITE_BUSY_TIMEOUT_MS": 60_000,
+    })
+    with app.app_context():
+        upgrade()
+    return app
+
+
+def _empty_all_tables() -> None:
+    tables = [t for t in reversed(_db.metadata.sorted_tables)]
+    if _db.engine.dialect.name == "postgresql":
+        names = ", ".join(t.name for t in tables)
+        _db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        for table in tables:
+            _db.session.execute(table.delete())
+    _db.session.commit()
+
+
+@pytest.fixture
+def db(app):
+    """The database, emptied and seeded with the standard catalogue and reasons, in an app context."""
+    with app.app_context():
+        _empty_all_tables()
+        seed_catalogue()
+        seed_reasons()
+        _db.session.commit()
+        yield _db
+        _db.session.rollback()
+        _db.session.remove()
+
+
+@pytest.fixture
+def client(app, db):
+    return app.test_client()
+
+
+@pytest.fixture
+def make_site(db):
+    return factories.make_site
+
+
+@pytest.fixture
+def make_user(db):
+    return factories.make_user
+
+
+@pytest.fixture
+def login_as(client, db):
+    """Sign the test client in as a new user of ``role`` (with ``sites``); returns the user."""
+
+    def _login(role: str, sites=()):
+        user = factories.make_user(role=role, sites=sites)
+        _db.session.commit()
+        with client.session_transaction() as session:
+            session["_user_id"] = str(user.id)
+            session["_fresh"] = True
+        return user
+
+    return _login
+
+
+@pytest.fixture
+def api_headers(db):
+    """Bearer headers for a new user of ``role`` (with ``sites``)."""
+
+    def _headers(role: str, sites=()):
+        user = factories.make_user(role=role, sites=sites)
+        token = factories.make_token(user)
+        _db.session.commit()
+        return {"Authorization": f"Bearer {token}"}
+
+    return _headers
+
+
+@pytest.fixture
+def new_client_id():
+    return lambda: str(uuid.uuid4())

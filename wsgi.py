@@ -1,0 +1,2 @@
+from inventory import create_app
+app = create_app()
