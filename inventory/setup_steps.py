@@ -78,10 +78,10 @@ def register_blueprints(app: Flask) -> None:
     from inventory.admin.views import bp as admin_bp
     from inventory.auth.views import bp as auth_bp
     from inventory.main.views import bp as main_bp
+    from inventory.reporting.views import bp as reporting_bp
 
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(main_bp)
-    app.register_blueprint(admin_bp)
+    for blueprint in (auth_bp, main_bp, admin_bp, reporting_bp):
+        app.register_blueprint(blueprint)
 
 
 def register_api(app: Flask) -> None:

@@ -3,4 +3,9 @@ from flask_smorest import Api
 
 
 def register_resources(api: Api) -> None:
-    import inventory.models  # noqa: F401  (every table known before the spec is built)
+    from inventory.catalog.api import blp as catalog
+    from inventory.encounters.api import blp as encounters
+    from inventory.stock.api import blp as stock
+
+    for blueprint in (catalog, stock, encounters):
+        api.register_blueprint(blueprint)

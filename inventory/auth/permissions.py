@@ -1,0 +1,58 @@
+"""Who may do what. Staff see and write only their assigned sites, everywhere; reporters see
+aggregates and reports only, never encounter rows; coordinators and admins see every site."""
+from functools import wraps
+
+from flask import abort, request
+from flask_login import current_user
+
+from inventory.errors import Forbidden
+
+STAFF, COORDINATOR, REPORTER, ADMIN = "staff", "coordinator", "reporter", "admin"
+ALL_ROLES = (STAFF, COORDINATOR, REPORTER, ADMIN)
+# Roles that may record handouts and stock movements (at the sites they can see).
+WRITERS = (STAFF, COORDINATOR, ADMIN)
+# Roles that may read individual encounter rows.
+ENCOUNTER_READERS = (STAFF, COORDINATOR, ADMIN)
+REPORT_READERS = (COORDINATOR, REPORTER, ADMIN)
+
+
+def site_scope(user) -> set[int] | None:
+    """The ids of the sites ``user`` may see, or None for every site."""
+    if user.role == STAFF:
+        return {site.id for site in user.sites}
+    return None
+
+
+def can_access_site(user, site_id: int) -> bool:
+    scope = site_scope(user)
+    return scope is None or site_id in scope
+
+
+def ensure_site_access(user, site, field: str = "site") -> None:
+    """Raise Forbidden unless ``user`` may work at ``site``."""
+    if not can_access_site(user, site.id):
+        raise Forbidden(f"You are not assigned to site {site.code}.", field=field)
+
+
+def require_roles(*roles: str):
+    """Let only signed-in users with one of ``roles`` through.
+
+    Anonymous: 401 under /api, else the login page. Wrong role: 403.
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            if not current_user.is_authenticated:
+                if request.path.startswith("/api/"):
+                    abort(401)
+                from inventory.extensions import login_manager
+
+                return login_manager.unauthorized()
+            if current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    return decorator

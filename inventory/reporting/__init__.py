@@ -1,0 +1,1 @@
+"""The reports page and the ``report`` command; the builders live in the top-level ``reports`` package."""

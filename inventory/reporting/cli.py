@@ -1,0 +1,2 @@
+"""CLI: flask report."""
+COMMANDS: list = []
