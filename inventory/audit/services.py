@@ -1,0 +1,34 @@
+"""Writing and reading the audit log. Every change to users, sites, items and settings goes
+through :func:`record`, in the same transaction as the change itself."""
+from typing import Any
+
+from sqlalchemy import select
+
+from inventory.audit.models import AuditEntry
+from inventory.extensions import db
+
+
+def record(action: str, entity: str, entity_id: Any, details: dict[str, Any] | None = None,
+           user=None) -> AuditEntry:
+    """Add an audit entry (flushed, not committed). ``user`` is the actor, or None for the CLI/system.
+
+    ``details`` must be JSON-serialisable and must never hold passwords or tokens.
+    """
+    entry = AuditEntry(
+        action=action,
+        entity=entity,
+        entity_id=None if entity_id is None else str(entity_id),
+        details=details or {},
+        user_id=getattr(user, "id", None),
+    )
+    db.session.add(entry)
+    db.session.flush()
+    return entry
+
+
+def recent_entries(limit: int = 200, offset: int = 0) -> list[AuditEntry]:
+    """The newest audit entries first."""
+    return list(db.session.scalars(
+        select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+        .limit(limit).offset(offset)
+    ))

@@ -1,0 +1,165 @@
+"""Users and API tokens: create, update, check passwords. Services flush; the caller commits.
+
+Errors: :class:`inventory.errors.InvalidInput` naming the field (``email``, ``role``, ``sites``,
+``password``) for bad input; :class:`inventory.errors.NotFound` for an unknown user.
+"""
+import re
+import secrets
+from collections.abc import Iterable
+
+from sqlalchemy import func, select
+
+from inventory.audit.services import record
+from inventory.auth.loaders import token_digest
+from inventory.auth.models import ROLES, ApiToken, User
+from inventory.auth.passwords import hash_password, verify_password
+from inventory.catalog.models import Site
+from inventory.errors import InvalidInput, NotFound
+from inventory.extensions import db
+
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+MIN_PASSWORD_LENGTH = 8
+
+
+def normalise_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def _check_email(email: str, exclude_id: int | None = None) -> str:
+    email = normalise_email(email)
+    if not EMAIL_RE.match(email) or len(email) > 254:
+        raise InvalidInput("Enter a valid email address.", field="email")
+    query = select(User.id).where(func.lower(User.email) == email)
+    if exclude_id is not None:
+        query = query.where(User.id != exclude_id)
+    if db.session.scalar(query) is not None:
+        raise InvalidInput(f"A user with email {email} already exists.", field="email")
+    return email
+
+
+def _check_role(role: str) -> str:
+    if role not in ROLES:
+        raise InvalidInput(f"Role must be one of {', '.join(ROLES)}.", field="role")
+    return role
+
+
+def _check_password(password: str | None) -> str:
+    if not password or len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidInput(f"Password must be at least {MIN_PASSWORD_LENGTH} characters.",
+                           field="password")
+    return password
+
+
+def sites_by_code(site_codes: Iterable[str]) -> list[Site]:
+    """The sites named by ``site_codes``; raises InvalidInput(field="sites") for an unknown code."""
+    codes = sorted({c.strip() for c in site_codes if c and c.strip()})
+    if not codes:
+        return []
+    sites = list(db.session.scalars(select(Site).where(Site.code.in_(codes)).order_by(Site.code)))
+    missing = set(codes) - {s.code for s in sites}
+    if missing:
+        raise InvalidInput(f"Unknown site: {', '.join(sorted(missing))}.", field="sites")
+    return sites
+
+
+def get_user(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound("No such user.", field="user")
+    return user
+
+
+def user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
+
+
+def list_users() -> list[User]:
+    return list(db.session.scalars(select(User).order_by(User.email)))
+
+
+def create_user(email: str, role: str, site_codes: Iterable[str] = (), password: str | None = None,
+                actor=None) -> User:
+    """Create an active user with ``role`` at the sites named by ``site_codes``; audited.
+
+    Raises InvalidInput for a bad or duplicate email, unknown role, unknown site or short password.
+    """
+    email = _check_email(email)
+    role = _check_role(role)
+    sites = sites_by_code(site_codes)
+    password = _check_password(password)
+    user = User(email=email, role=role, password_hash=hash_password(password), active=True)
+    user.sites = sites
+    db.session.add(user)
+    db.session.flush()
+    record("create", "user", user.id,
+           {"email": email, "role": role, "sites": [s.code for s in sites]}, actor)
+    return user
+
+
+def update_user(user: User, role: str, site_codes: Iterable[str], active: bool, actor=None) -> User:
+    """Change a user's role, sites and active flag; audited with what changed.
+
+    Raises InvalidInput for an unknown role or site, or when an admin would remove the last
+    active admin (field ``role`` or ``active``).
+    """
+    role = _check_role(role)
+    sites = sites_by_code(site_codes)
+    if user.role == "admin" and user.active and (role != "admin" or not active):
+        others = db.session.scalar(select(func.count()).select_from(User).where(
+            User.role == "admin", User.active.is_(True), User.id != user.id))
+        if not others:
+            raise InvalidInput("This is the last active admin; keep them an active admin.",
+                               field="role" if role != "admin" else "active")
+    before = {"role": user.role, "sites": [s.code for s in user.sites], "active": user.active}
+    after = {"role": role, "sites": [s.code for s in sites], "active": bool(active)}
+    user.role, user.sites, user.active = role, sites, bool(active)
+    db.session.flush()
+    changes = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
+    record("update", "user", user.id, {"email": user.email, "changes": changes}, actor)
+    return user
+
+
+def set_password(user: User, password: str, actor=None) -> None:
+    """Replace a user's password; audited (without the password). Raises InvalidInput(password)."""
+    user.password_hash = hash_password(_check_password(password))
+    db.session.flush()
+    record("reset_password", "user", user.id, {"email": user.email}, actor)
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active user with this email and password, else None (same answer for every failure)."""
+    user = user_by_email(email)
+    if user is None:
+        # Spend the same time as a real check so timing does not reveal which emails exist.
+        verify_password(_DUMMY_HASH, password or "")
+        return None
+    if not verify_password(user.password_hash, password or "") or not user.active:
+        return None
+    return user
+
+
+def create_token(email: str, actor=None) -> str:
+    """Create an API token for the user with ``email`` and return it; only its SHA-256 is kept.
+
+    Raises InvalidInput(field="email") when no such user exists or the user is deactivated.
+    """
+    user = user_by_email(email)
+    if user is None:
+        raise InvalidInput(f"No user with email {normalise_email(email)}.", field="email")
+    if not user.active:
+        raise InvalidInput(f"User {user.email} is deactivated.", field="email")
+    token = secrets.token_urlsafe(32)
+    row = ApiToken(user_id=user.id, token_hash=token_digest(token), prefix=token[:8])
+    db.session.add(row)
+    db.session.flush()
+    record("create", "api_token", row.id, {"email": user.email, "prefix": row.prefix}, actor)
+    return token
+
+
+def admin_exists() -> bool:
+    """True once any active admin user exists."""
+    return db.session.scalar(
+        select(User.id).where(User.role == "admin", User.active.is_(True)).limit(1)) is not None
+
+
+_DUMMY_HASH = hash_password("not-a-real-password")
