@@ -6,6 +6,7 @@ Errors: :class:`inventory.errors.InvalidInput` naming the field (``email``, ``ro
 import re
 import secrets
 from collections.abc import Iterable
+from functools import cache
 
 from sqlalchemy import func, select
 
@@ -131,7 +132,7 @@ def authenticate(email: str, password: str) -> User | None:
     user = user_by_email(email)
     if user is None:
         # Spend the same time as a real check so timing does not reveal which emails exist.
-        verify_password(_DUMMY_HASH, password or "")
+        verify_password(_dummy_hash(), password or "")
         return None
     if not verify_password(user.password_hash, password or "") or not user.active:
         return None
@@ -162,4 +163,6 @@ def admin_exists() -> bool:
         select(User.id).where(User.role == "admin", User.active.is_(True)).limit(1)) is not None
 
 
-_DUMMY_HASH = hash_password("not-a-real-password")
+@cache
+def _dummy_hash() -> str:
+    return hash_password("not-a-real-password")
