@@ -1,0 +1,113 @@
+"""Browser-test fixtures: the app served on 127.0.0.1 by werkzeug in a thread, driven by Debian's
+Chromium through Playwright's sync API.
+
+The served app is the suite's session ``app``; every test that asks for ``live_url`` also gets the
+``db`` fixture, so it starts from emptied tables with the catalogue and reasons seeded. Chromium is
+never downloaded (no ``playwright install``): without /usr/bin/chromium the tests are skipped, or
+fail when ``CI=true``.
+"""
+import os
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import WSGIRequestHandler, make_server
+
+from inventory.extensions import db as _db
+from tests import factories
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+TABLET = {"width": 768, "height": 1024}
+PHONE = {"width": 390, "height": 844}
+PASSWORD = "correct horse battery"
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_request(self, *args, **kwargs):  # keep pytest output readable
+        pass
+
+
+@pytest.fixture(scope="session")
+def live_server(app):
+    """The session ``app`` on a random port of 127.0.0.1; yields its base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=5)
+
+
+@pytest.fixture
+def live_url(live_server, db):
+    """Base URL of the live server, with the database freshly emptied and seeded.
+
+    The test's own app context is left without an open transaction, so a SQLite write lock held
+    here never blocks the server thread."""
+    db.session.rollback()
+    yield live_server
+    db.session.rollback()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        message = f"{CHROMIUM} is not installed"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS,
+                                             headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(params=[TABLET, PHONE], ids=["tablet", "phone"])
+def viewport(request):
+    return request.param
+
+
+@pytest.fixture
+def page(browser, viewport):
+    """A fresh browser context (no cookies) at ``viewport``; fails the test on any page error."""
+    context = browser.new_context(viewport=viewport)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield page
+    context.close()
+    assert not errors, f"JavaScript errors on the page: {errors}"
+
+
+@pytest.fixture
+def make_login_user(live_url):
+    """Create and commit a user of ``role`` whose password is :data:`PASSWORD`."""
+
+    def _make(role: str = "admin", sites=(), email: str | None = None):
+        user = factories.make_user(role=role, sites=sites, email=email, password=PASSWORD)
+        email = user.email
+        _db.session.commit()
+        return email
+
+    return _make
+
+
+def assert_no_horizontal_overflow(page) -> None:
+    """The page fits the viewport's width: no sideways scrolling on a tablet or a phone."""
+    scroll_width, inner_width = page.evaluate(
+        "[document.documentElement.scrollWidth, window.innerWidth]")
+    assert scroll_width <= inner_width, (
+        f"{page.url} overflows horizontally: scrollWidth {scroll_width} > innerWidth {inner_width}")
