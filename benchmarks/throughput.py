@@ -1,0 +1,341 @@
+"""Encounter throughput: the real API against a bare Flask + SQLAlchemy insert, same run, same tool.
+
+For each gunicorn worker class asked for, this starts gunicorn (2 workers) on 127.0.0.1 serving
+
+* the app (``wsgi:app``) on a fresh database (``seed-demo --events 0``, a benchmark admin and an API
+  token from the CLI, stock received through ``POST /api/v1/receipts``), and wrk posts encounters of
+  3 items to ``POST /api/v1/encounters`` with a bearer token, each with a new ``client_id``;
+* ``benchmarks/bare_app.py`` on its own database, and wrk posts the same JSON bodies to an endpoint
+  that inserts one row.
+
+wrk (Debian's package) drives both: 16 connections, a warm-up, then a bounded measured run. It reports
+requests/s, the ratio app/bare (target >= 50%), and p50/p99 latency (target p99 < 100 ms). Afterwards
+it checks that every 2xx made exactly one encounter and that ``flask check-ledger`` passes.
+
+    python benchmarks/throughput.py                      # SQLite (WAL), sync and gthread workers
+    python benchmarks/throughput.py --db postgres        # PostgreSQL at 127.0.0.1 (user postgres)
+    python benchmarks/throughput.py --worker-class sync --duration 15
+
+Raw results also go to ``benchmarks/out/`` (ignored by git).
+"""
+import argparse
+import json
+import os
+import platform
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+
+ROOT = Path(__file__).resolve().parent.parent
+PG_SERVER = "postgresql+psycopg://postgres@127.0.0.1"
+PG_APP_DB, PG_BARE_DB = "outreach_bench", "outreach_bench_bare"
+BENCH_EMAIL = "bench-admin@example.org"
+
+# wrk script: a fresh client_id per request (run prefix, wrk thread, counter: unique without relying
+# on per-thread random seeds) and a participant code drawn from a pool of a few thousand.
+WRK_LUA = r"""
+local threads = {}
+local counter = 0
+local prefix, template
+local letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+function setup(thread)
+  table.insert(threads, thread)
+  thread:set("tid", #threads)
+end
+
+function init(args)
+  prefix = args[1]
+  local f = assert(io.open(args[2], "r"))
+  template = f:read("*a")
+  f:close()
+  math.randomseed(os.time() + tid * 7919)
+end
+
+local function letter()
+  local i = math.random(1, 26)
+  return letters:sub(i, i)
+end
+
+function request()
+  counter = counter + 1
+  local id = string.format("%s-%04x-4000-8000-%012x", prefix, tid, counter)
+  local code = string.format("%s%s%02d%02d%s", letter(), letter(), math.random(1, 12),
+                             math.random(1, 28), letter())
+  local body = template:gsub("CLIENT_ID", id, 1):gsub("PARTICIPANT_CODE", code, 1)
+  return wrk.format("POST", nil, nil, body)
+end
+
+function done(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    'WRKJSON {"requests": %d, "duration_us": %d, "connect_errors": %d, "read_errors": %d, ' ..
+    '"write_errors": %d, "status_errors": %d, "timeouts": %d, "p50_us": %d, "p90_us": %d, ' ..
+    '"p99_us": %d, "max_us": %d, "mean_us": %.1f}\n',
+    summary.requests, summary.duration, e.connect, e.read, e.write, e.status, e.timeout,
+    latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.max,
+    latency.mean))
+end
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def http(method: str, url: str, token: str | None = None, body: dict | None = None):
+    """A small JSON request; returns (status, parsed body)."""
+    data = json.dumps(body).encode() if body is not None else None
+    req = urllib.request.Request(url, data=data, method=method)
+    req.add_header("Content-Type", "application/json")
+    if token:
+        req.add_header("Authorization", f"Bearer {token}")
+    try:
+        with urllib.request.urlopen(req, timeout=10) as resp:
+            return resp.status, json.loads(resp.read() or b"null")
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read().decode(errors="replace")
+
+
+def flask_cli(env: dict, *args: str) -> str:
+    """Run ``flask --app wsgi ARGS`` in the repository; returns stdout, raises on failure."""
+    cmd = [sys.executable, "-m", "flask", "--app", "wsgi", *args]
+    done = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(args)} failed ({done.returncode}):\n{done.stdout}{done.stderr}")
+    return done.stdout
+
+
+class Gunicorn:
+    """gunicorn with 2 workers on 127.0.0.1:<free port>, stopped on exit."""
+
+    def __init__(self, target: str, env: dict, worker_class: str, threads: int, ready_path: str):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        cmd = [sys.executable, "-m", "gunicorn", "-w", "2", "-k", worker_class,
+               "-b", f"127.0.0.1:{self.port}", "--log-level", "warning", "--timeout", "60"]
+        if worker_class == "gthread":
+            cmd += ["--threads", str(threads)]
+        self.proc = subprocess.Popen(cmd + [target], cwd=ROOT, env=env)
+        self._wait_ready(ready_path)
+
+    def _wait_ready(self, path: str) -> None:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise SystemExit(f"gunicorn exited with {self.proc.returncode}")
+            try:
+                with urllib.request.urlopen(self.url + path, timeout=2):
+                    return
+            except OSError:
+                time.sleep(0.3)
+        raise SystemExit(f"gunicorn on {self.url} not ready after 60 s")
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+def run_wrk(url: str, lua: Path, body_file: Path, seconds: int, connections: int,
+            token: str | None) -> dict:
+    cmd = ["wrk", "-t", "2", "-c", str(connections), "-d", f"{seconds}s", "--timeout", "5s",
+           "-s", str(lua), "-H", "Content-Type: application/json"]
+    if token:
+        cmd += ["-H", f"Authorization: Bearer {token}"]
+    cmd += [url, "--", uuid.uuid4().hex[:8], str(body_file)]
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 60)
+    line = next((ln for ln in done.stdout.splitlines() if ln.startswith("WRKJSON ")), None)
+    if done.returncode != 0 or line is None:
+        raise SystemExit(f"wrk failed ({done.returncode}):\n{done.stdout}{done.stderr}")
+    result = json.loads(line[len("WRKJSON "):])
+    result["rps"] = result["requests"] / (result["duration_us"] / 1e6)
+    return result
+
+
+def prepare_databases(kind: str, workdir: Path) -> tuple[str, str]:
+    """Fresh, empty databases for the app and the bare endpoint; returns their URLs."""
+    if kind == "sqlite":
+        return f"sqlite:///{workdir / 'app.db'}", f"sqlite:///{workdir / 'bare.db'}"
+    admin = create_engine(f"{PG_SERVER}/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        for name in (PG_APP_DB, PG_BARE_DB):
+            conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            conn.execute(text(f"CREATE DATABASE {name}"))
+    admin.dispose()
+    return f"{PG_SERVER}/{PG_APP_DB}", f"{PG_SERVER}/{PG_BARE_DB}"
+
+
+def prepare_app(env: dict, kind: str) -> str:
+    """Schema, demo program (no encounters), a benchmark admin and its API token."""
+    if kind == "postgres":
+        flask_cli(env, "db", "upgrade")
+    flask_cli(env, "seed-demo", "--events", "0")
+    flask_cli(env, "create-user", BENCH_EMAIL, "--role", "admin",
+              "--password", secrets.token_urlsafe(16))
+    return flask_cli(env, "create-token", BENCH_EMAIL).strip().splitlines()[-1].strip()
+
+
+def pick_site_and_items(base: str, token: str) -> tuple[str, list[str]]:
+    status, sites = http("GET", f"{base}/api/v1/sites", token)
+    assert status == 200, (status, sites)
+    status, items = http("GET", f"{base}/api/v1/items", token)
+    assert status == 200, (status, items)
+    site = next(s["code"] for s in sites if s["kind"] != "warehouse")
+    chosen = []
+    for category in ("syringe", "naloxone", "fentanyl_test_strip"):
+        chosen.append(next(i["code"] for i in items if i["category"] == category))
+    return site, chosen
+
+
+def receive_stock(base: str, token: str, site: str, items: list[str]) -> None:
+    """Put stock on the shelf (two lots of the naloxone) so allocation walks real lots."""
+    today = datetime.now(UTC).date()
+    lines = [{"item": items[0], "quantity": 100_000}]
+    for code in items[1:]:
+        for n, days in ((1, 200), (2, 400)):
+            lines.append({"item": code, "quantity": 50_000, "lot": f"BENCH-{code}-{n}",
+                          "expires_on": (today + timedelta(days=days)).isoformat()})
+    body = {"client_id": str(uuid.uuid4()), "site": site,
+            "occurred_at": (datetime.now(UTC) - timedelta(hours=1)).isoformat(), "lines": lines}
+    status, answer = http("POST", f"{base}/api/v1/receipts", token, body)
+    if status != 201:
+        print(f"warning: receipt failed ({status}): {answer}; encounters will drive stock negative")
+
+
+def encounter_template(site: str, items: list[str]) -> str:
+    body = {
+        "client_id": "CLIENT_ID", "site": site,
+        "occurred_at": (datetime.now(UTC) - timedelta(minutes=1)).isoformat(timespec="seconds"),
+        "encounter_type": "site", "participant_code": "PARTICIPANT_CODE",
+        "items": [{"item": items[0], "quantity": 10}, {"item": items[1], "quantity": 1},
+                  {"item": items[2], "quantity": 5}],
+        "syringes_returned": 8, "returns_estimated": False, "secondary_people": 1,
+        "naloxone_used": 0, "reversals_reported": 0, "referrals": ["medical"],
+    }
+    return json.dumps(body)
+
+
+def count_rows(url: str, table: str) -> int:
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        count = conn.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
+    engine.dispose()
+    return count
+
+
+def bench(args) -> dict:
+    workdir = Path(tempfile.mkdtemp(prefix="outreach-bench-"))
+    app_url, bare_url = prepare_databases(args.db, workdir)
+    env = {**os.environ, "DATABASE_URL": app_url, "SECRET_KEY": secrets.token_hex(32),
+           "PARTICIPANT_CODE_SECRET": secrets.token_hex(32), "BARE_DATABASE_URL": bare_url,
+           "PYTHONPATH": str(ROOT)}
+    env.pop("FLASK_DEBUG", None)
+    token = prepare_app(env, args.db)
+    # Create the bare table once, before two workers race to do it.
+    subprocess.run([sys.executable, "-c", "import benchmarks.bare_app"], cwd=ROOT, env=env,
+                   check=True)
+    lua = workdir / "post.lua"
+    lua.write_text(WRK_LUA)
+    results = {"db": args.db, "duration_s": args.duration, "connections": args.connections,
+               "when": datetime.now(UTC).isoformat(timespec="seconds"), "runs": []}
+    for worker_class in args.worker_class:
+        with Gunicorn("wsgi:app", env, worker_class, args.threads, "/api/v1/openapi.json") as srv:
+            site, items = pick_site_and_items(srv.url, token)
+            receive_stock(srv.url, token, site, items)
+            body_file = workdir / "encounter.json"
+            body_file.write_text(encounter_template(site, items))
+            url = f"{srv.url}/api/v1/encounters"
+            run_wrk(url, lua, body_file, args.warmup, args.connections, token)
+            before = count_rows(app_url, "encounter")
+            app = run_wrk(url, lua, body_file, args.duration, args.connections, token)
+            # Every answered request must have made an encounter; none twice.
+            made = count_rows(app_url, "encounter") - before
+        with Gunicorn("benchmarks.bare_app:app", env, worker_class, args.threads,
+                      "/rows/count") as srv:
+            url = f"{srv.url}/rows"
+            run_wrk(url, lua, body_file, args.warmup, args.connections, None)
+            bare = run_wrk(url, lua, body_file, args.duration, args.connections, None)
+        results["runs"].append({"worker_class": worker_class, "app": app, "bare": bare,
+                                "encounters_made": made, "ratio": app["rps"] / bare["rps"]})
+    ledger = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "check-ledger"],
+                            cwd=ROOT, env=env, capture_output=True, text=True)
+    results["check_ledger_exit"] = ledger.returncode
+    if args.db == "sqlite":
+        shutil.rmtree(workdir, ignore_errors=True)
+    return results
+
+
+def report(results: dict, threads: int) -> bool:
+    ok = results["check_ledger_exit"] == 0
+    print(f"\n## {results['db']} · {results['connections']} connections · "
+          f"{results['duration_s']} s per run · {results['when']}")
+    print(f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
+          f"Python {platform.python_version()}\n")
+    print("| workers | endpoint | req/s | p50 ms | p99 ms | max ms | errors |")
+    print("|---|---|---:|---:|---:|---:|---:|")
+    for run in results["runs"]:
+        label = run["worker_class"] + (f" ×{threads} threads" if run["worker_class"] == "gthread"
+                                       else "")
+        for name in ("app", "bare"):
+            r = run[name]
+            errors = sum(r[k] for k in ("connect_errors", "read_errors", "write_errors",
+                                        "status_errors", "timeouts"))
+            endpoint = "POST /api/v1/encounters" if name == "app" else "bare insert"
+            print(f"| {label} | {endpoint} | {r['rps']:.0f} | {r['p50_us'] / 1000:.1f} | "
+                  f"{r['p99_us'] / 1000:.1f} | {r['max_us'] / 1000:.1f} | {errors} |")
+    print()
+    for run in results["runs"]:
+        app = run["app"]
+        answered = app["requests"] - app["status_errors"]
+        ratio_ok = run["ratio"] >= 0.5
+        p99_ok = app["p99_us"] < 100_000
+        ok = ok and ratio_ok and p99_ok
+        print(f"- {run['worker_class']}: ratio {run['ratio']:.0%} ({'meets' if ratio_ok else 'MISSES'}"
+              f" ≥ 50%), app p99 {app['p99_us'] / 1000:.1f} ms ({'meets' if p99_ok else 'MISSES'} "
+              f"< 100 ms); {run['encounters_made']} encounters made, {answered} non-error "
+              f"answers counted by wrk (requests still in flight at the end are made, not counted)")
+    print(f"- check-ledger after the runs: exit {results['check_ledger_exit']}")
+    return ok
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
+    parser.add_argument("--worker-class", choices=("sync", "gthread"), action="append")
+    parser.add_argument("--threads", type=int, default=4, help="threads per gthread worker")
+    parser.add_argument("--duration", type=int, default=15, help="seconds per measured run")
+    parser.add_argument("--warmup", type=int, default=3, help="seconds of warm-up per server")
+    parser.add_argument("--connections", type=int, default=16)
+    args = parser.parse_args()
+    args.worker_class = args.worker_class or ["sync", "gthread"]
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is not installed (apt-get install wrk)")
+    results = bench(args)
+    out = ROOT / "benchmarks" / "out"
+    out.mkdir(exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    (out / f"throughput-{args.db}-{stamp}.json").write_text(json.dumps(results, indent=2))
+    return 0 if report(results, args.threads) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
