@@ -12,3 +12,30 @@ def prepare_database() -> None:
     seed_catalogue()
     seed_reasons()
     db.session.commit()
+
+
+# --- Setup state -------------------------------------------------------------------------------
+# Until an admin exists, HTML pages send people to /setup. Once it is done it never goes back, so
+# each process remembers that and stops asking the database.
+_SETUP_DONE_KEY = "inventory.setup_done"
+
+
+def setup_done() -> bool:
+    """True once an active admin exists; cached per app (per process) after the first True."""
+    from flask import current_app
+
+    if current_app.extensions.get(_SETUP_DONE_KEY):
+        return True
+    from inventory.auth.services import admin_exists
+
+    done = admin_exists()
+    if done:
+        current_app.extensions[_SETUP_DONE_KEY] = True
+    return done
+
+
+def forget_setup_state() -> None:
+    """Drop the cached flag (tests that empty the database call this)."""
+    from flask import current_app
+
+    current_app.extensions.pop(_SETUP_DONE_KEY, None)

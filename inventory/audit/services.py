@@ -26,9 +26,11 @@ def record(action: str, entity: str, entity_id: Any, details: dict[str, Any] | N
     return entry
 
 
-def recent_entries(limit: int = 200, offset: int = 0) -> list[AuditEntry]:
-    """The newest audit entries first."""
-    return list(db.session.scalars(
-        select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
-        .limit(limit).offset(offset)
-    ))
+def recent_entries(limit: int = 200, offset: int = 0) -> list[tuple[AuditEntry, str | None]]:
+    """The newest audit entries first, each with the acting user's email (None: CLI/system)."""
+    from inventory.auth.models import User
+
+    return [tuple(row) for row in db.session.execute(
+        select(AuditEntry, User.email).outerjoin(User, User.id == AuditEntry.user_id)
+        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(limit).offset(offset)
+    )]

@@ -1,3 +1,90 @@
-from flask import Blueprint
+"""Sign in, sign out, and the first-run setup page (with the redirect that leads to it)."""
+from urllib.parse import urlsplit
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_user, logout_user
+
+from inventory.admin.services import complete_setup
+from inventory.auth.forms import LoginForm, SetupForm, attach_error
+from inventory.auth.services import admin_exists, authenticate
+from inventory.errors import DomainError
+from inventory.extensions import db
+from inventory.first_run import setup_done
 
 bp = Blueprint("auth", __name__)
+
+# Paths that work before setup: the setup page itself, static files and the API.
+_SETUP_EXEMPT_PREFIXES = ("/setup", "/static/", "/api/")
+
+
+@bp.before_app_request
+def _redirect_to_setup():
+    """Until the first admin exists, send every HTML page to /setup.
+
+    Off under TESTING unless ``SETUP_REDIRECT`` is set, so tests of other pages need no admin.
+    """
+    from flask import current_app
+
+    if not current_app.config.get("SETUP_REDIRECT", not current_app.testing):
+        return None
+    if request.path.startswith(_SETUP_EXEMPT_PREFIXES) or request.endpoint == "static":
+        return None
+    if not setup_done():
+        return redirect(url_for("auth.setup"))
+    return None
+
+
+def _safe_next(target: str | None) -> str:
+    """Only same-site relative paths; anything else goes home."""
+    if target:
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and target.startswith("/") \
+                and not target.startswith("//"):
+            return target
+    return url_for("main.home")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(_safe_next(request.args.get("next")))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = authenticate(form.email.data, form.password.data)
+        if user is not None:
+            login_user(user)
+            return redirect(_safe_next(request.args.get("next")))
+        form.form_errors.append("Wrong email or password, or the account is deactivated.")
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    logout_user()
+    flash("You are signed out.", "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/setup", methods=["GET", "POST"])
+def setup():
+    """Create the first admin and the program settings; gone once an admin exists."""
+    if admin_exists():
+        if request.method == "POST":
+            abort(404)
+        return redirect(url_for("auth.login"))
+    form = SetupForm()
+    if form.validate_on_submit():
+        try:
+            admin = complete_setup(
+                form.email.data, form.password.data, form.program_name.data, form.timezone.data,
+                form.fiscal_year_start_month.data, form.suppression_threshold.data)
+        except DomainError as exc:
+            db.session.rollback()
+            attach_error(form, exc)
+        else:
+            db.session.commit()
+            login_user(admin)
+            flash("Setup complete. Welcome!", "success")
+            return redirect(url_for("main.home"))
+    status = 200 if request.method == "GET" else 422
+    return render_template("setup.html", form=form), status

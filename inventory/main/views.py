@@ -1,3 +1,70 @@
-from flask import Blueprint
+"""The home page, one per role, and a read-only stock summary per site."""
+from flask import Blueprint, render_template
+from flask_login import current_user, login_required
+from sqlalchemy import func, select
+
+from inventory.auth.permissions import (ADMIN, COORDINATOR, REPORTER, STAFF, ensure_site_access,
+                                        require_roles)
+from inventory.catalog.models import Item, Lot, Site
+from inventory.encounters.models import Encounter
+from inventory.errors import NotFound
+from inventory.extensions import db
+from inventory.settings.services import current_settings, local_day_bounds, local_today
+from inventory.stock.models import StockBalance
 
 bp = Blueprint("main", __name__)
+
+
+def _visible_sites() -> list[Site]:
+    """Active sites the current user may see (staff: only their own)."""
+    if current_user.role == STAFF:
+        return [s for s in current_user.sites if s.active]
+    return list(db.session.scalars(select(Site).where(Site.active.is_(True)).order_by(Site.code)))
+
+
+def _todays_encounter_counts(site_ids: list[int]) -> dict[int, int]:
+    """Non-void encounters per site since local midnight (program timezone)."""
+    if not site_ids:
+        return {}
+    start, end = local_day_bounds(local_today())
+    rows = db.session.execute(
+        select(Encounter.site_id, func.count()).where(
+            Encounter.site_id.in_(site_ids), Encounter.occurred_at >= start,
+            Encounter.occurred_at < end, Encounter.voided_at.is_(None),
+        ).group_by(Encounter.site_id)
+    )
+    return dict(rows.all())
+
+
+@bp.route("/")
+@login_required
+def home():
+    context = {"settings": current_settings(), "today": local_today()}
+    if current_user.role in (STAFF, COORDINATOR):
+        sites = _visible_sites()
+        context["sites"] = sites
+        context["counts"] = _todays_encounter_counts([s.id for s in sites])
+    templates = {STAFF: "main/home_staff.html", COORDINATOR: "main/home_coordinator.html",
+                 REPORTER: "main/home_reporter.html", ADMIN: "main/home_admin.html"}
+    return render_template(templates[current_user.role], **context)
+
+
+@bp.route("/sites/<code>/stock")
+@require_roles(STAFF, COORDINATOR, ADMIN)
+def site_stock(code: str):
+    """On-hand balances at one site, by item and lot (read from balances, never the ledger)."""
+    site = db.session.scalar(select(Site).where(Site.code == code))
+    if site is None:
+        raise NotFound(f"No site {code}.", field="site")
+    ensure_site_access(current_user, site)
+    rows = db.session.execute(
+        select(Item, Lot, StockBalance.on_hand)
+        .join(StockBalance, StockBalance.item_id == Item.id)
+        .outerjoin(Lot, Lot.id == StockBalance.lot_id)
+        .where(StockBalance.site_id == site.id)
+        .order_by(Item.display_order, Item.code, Lot.expires_on, Lot.lot_code)
+    ).all()
+    totals: dict[int, int] = {}
+    for item, _lot, on_hand in rows:
+        totals[item.id] = totals.get(item.id, 0) + on_hand
+    return render_template("main/site_stock.html", site=site, rows=rows, totals=totals)

@@ -1,0 +1,78 @@
+"""Admin forms. WTForms checks shape; the services check the rules and name the field."""
+from flask_wtf import FlaskForm
+from wtforms import (BooleanField, EmailField, IntegerField, PasswordField, SelectField,
+                     SelectMultipleField, StringField, widgets)
+from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange
+
+from inventory.auth.forms import MONTHS
+from inventory.auth.models import ROLES
+from inventory.auth.services import MIN_PASSWORD_LENGTH
+from inventory.catalog.models import ITEM_CATEGORIES, SITE_KINDS
+
+
+class CheckboxListField(SelectMultipleField):
+    """Several choices shown as a list of big checkboxes."""
+
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+def _choices(values):
+    return [(v, v.replace("_", " ")) for v in values]
+
+
+class _UserAccessForm(FlaskForm):
+    role = SelectField("Role", choices=_choices(ROLES), validators=[DataRequired()])
+    sites = CheckboxListField("Sites (staff see and write only these)", choices=[])
+
+    def set_site_choices(self, sites) -> None:
+        self.sites.choices = [(s.code, f"{s.code} — {s.name}") for s in sites]
+
+
+class UserCreateForm(_UserAccessForm):
+    email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
+    password = PasswordField("Password",
+                             validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH)])
+    password_confirm = PasswordField(
+        "Password again", validators=[DataRequired(), EqualTo("password", "Passwords differ.")])
+
+
+class UserEditForm(_UserAccessForm):
+    active = BooleanField("Active (may sign in)")
+
+
+class PasswordResetForm(FlaskForm):
+    password = PasswordField("New password",
+                             validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH)])
+    password_confirm = PasswordField(
+        "Password again", validators=[DataRequired(), EqualTo("password", "Passwords differ.")])
+
+
+class SiteForm(FlaskForm):
+    code = StringField("Code", validators=[DataRequired(), Length(max=32)])
+    name = StringField("Name", validators=[DataRequired(), Length(max=120)])
+    kind = SelectField("Kind", choices=_choices(SITE_KINDS))
+    active = BooleanField("Active", default=True)
+
+
+class ItemForm(FlaskForm):
+    code = StringField("Code", validators=[DataRequired(), Length(max=40)])
+    name = StringField("Name", validators=[DataRequired(), Length(max=160)])
+    category = SelectField("Category", choices=_choices(ITEM_CATEGORIES))
+    unit = StringField("Unit", validators=[DataRequired(), Length(max=20)])
+    pack_size = IntegerField("Pack size (units per case)", default=1,
+                             validators=[InputRequired(), NumberRange(min=1)])
+    doses_per_unit = IntegerField("Doses per unit", default=1,
+                                  validators=[InputRequired(), NumberRange(min=1)])
+    tracks_expiry = BooleanField("Tracks lot expiry")
+    display_order = IntegerField("Display order", default=0, validators=[InputRequired()])
+    active = BooleanField("Active", default=True)
+
+
+class SettingsForm(FlaskForm):
+    program_name = StringField("Program name", validators=[DataRequired(), Length(max=120)])
+    timezone = StringField("Timezone", validators=[DataRequired(), Length(max=64)])
+    fiscal_year_start_month = SelectField("Fiscal year starts in", choices=MONTHS, coerce=int)
+    suppression_threshold = IntegerField(
+        "Suppression threshold (counts below it are hidden)",
+        validators=[InputRequired(), NumberRange(min=2, message="Must be at least 2.")])

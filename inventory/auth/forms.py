@@ -1,0 +1,39 @@
+"""Sign-in and first-run setup forms (Flask-WTF: every form carries a CSRF token)."""
+from flask_wtf import FlaskForm
+from wtforms import EmailField, IntegerField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length, NumberRange
+
+from inventory.auth.services import MIN_PASSWORD_LENGTH
+
+MONTHS = [(str(n), name) for n, name in enumerate(
+    ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+     "October", "November", "December"), start=1)]
+
+
+class LoginForm(FlaskForm):
+    email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
+    password = PasswordField("Password", validators=[DataRequired()])
+
+
+class SetupForm(FlaskForm):
+    program_name = StringField("Program name", validators=[DataRequired(), Length(max=120)])
+    timezone = StringField("Timezone", default="America/New_York",
+                           validators=[DataRequired(), Length(max=64)])
+    fiscal_year_start_month = SelectField("Fiscal year starts in", choices=MONTHS, default="7",
+                                          coerce=int)
+    suppression_threshold = IntegerField("Suppression threshold", default=11,
+                                         validators=[DataRequired(), NumberRange(min=2)])
+    email = EmailField("Admin email", validators=[DataRequired(), Length(max=254)])
+    password = PasswordField("Admin password",
+                             validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH)])
+    password_confirm = PasswordField(
+        "Password again", validators=[DataRequired(), EqualTo("password", "Passwords differ.")])
+
+
+def attach_error(form: FlaskForm, exc) -> None:
+    """Show a service's DomainError next to the field it names (or above the form)."""
+    field = form._fields.get(exc.field) if exc.field else None
+    if field is None:
+        form.form_errors.append(exc.message)
+    else:
+        field.errors = [*field.errors, exc.message]

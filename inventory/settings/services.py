@@ -1,0 +1,106 @@
+"""Program settings: one row. Services flush; the caller commits.
+
+Errors: :class:`inventory.errors.InvalidInput` naming the field (``program_name``, ``timezone``,
+``fiscal_year_start_month``, ``suppression_threshold``).
+"""
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from sqlalchemy import select
+
+from inventory.audit.services import record
+from inventory.database import utcnow
+from inventory.errors import InvalidInput
+from inventory.extensions import db
+from inventory.settings.models import ProgramSettings
+
+DEFAULT_SUPPRESSION_THRESHOLD = 11
+FIELDS = ("program_name", "timezone", "fiscal_year_start_month", "suppression_threshold")
+
+
+def get_settings() -> ProgramSettings | None:
+    """The settings row, or None before first-run setup."""
+    return db.session.scalar(select(ProgramSettings).order_by(ProgramSettings.id).limit(1))
+
+
+def current_settings() -> ProgramSettings:
+    """The settings row, or an unsaved row of defaults before first-run setup."""
+    return get_settings() or ProgramSettings(
+        program_name="Outreach Supply Tracker", timezone="UTC", fiscal_year_start_month=7,
+        suppression_threshold=DEFAULT_SUPPRESSION_THRESHOLD)
+
+
+def timezone_choices() -> list[str]:
+    return sorted(available_timezones())
+
+
+def check_timezone(name: str) -> str:
+    """Return ``name`` when zoneinfo knows it; else raise InvalidInput(field="timezone")."""
+    name = (name or "").strip()
+    try:
+        if not name or name not in available_timezones():
+            raise ZoneInfoNotFoundError(name)
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise InvalidInput(f"Unknown timezone {name!r}; use an IANA name like America/Chicago.",
+                           field="timezone") from None
+    return name
+
+
+def _validated(program_name, timezone, fiscal_year_start_month, suppression_threshold) -> dict:
+    name = (program_name or "").strip()
+    if not name or len(name) > 120:
+        raise InvalidInput("Program name is required (at most 120 characters).",
+                           field="program_name")
+    tz = check_timezone(timezone)
+    try:
+        month = int(fiscal_year_start_month)
+    except (TypeError, ValueError):
+        month = 0
+    if not 1 <= month <= 12:
+        raise InvalidInput("Fiscal year start month must be 1 to 12.",
+                           field="fiscal_year_start_month")
+    try:
+        threshold = int(suppression_threshold)
+    except (TypeError, ValueError):
+        threshold = 0
+    if not 2 <= threshold <= 1000:
+        raise InvalidInput("Suppression threshold must be at least 2.",
+                           field="suppression_threshold")
+    return {"program_name": name, "timezone": tz, "fiscal_year_start_month": month,
+            "suppression_threshold": threshold}
+
+
+def save_settings(program_name: str, timezone: str, fiscal_year_start_month: int,
+                  suppression_threshold: int = DEFAULT_SUPPRESSION_THRESHOLD,
+                  actor=None) -> ProgramSettings:
+    """Create or update the settings row; audited with what changed. Raises InvalidInput."""
+    values = _validated(program_name, timezone, fiscal_year_start_month, suppression_threshold)
+    row = get_settings()
+    if row is None:
+        # A fixed id: two concurrent first-run setups collide on the primary key.
+        row = ProgramSettings(id=1, **values)
+        db.session.add(row)
+        db.session.flush()
+        record("create", "settings", row.id, values, actor)
+        return row
+    changes = {k: [getattr(row, k), v] for k, v in values.items() if getattr(row, k) != v}
+    for key, value in values.items():
+        setattr(row, key, value)
+    db.session.flush()
+    if changes:
+        record("update", "settings", row.id, {"changes": changes}, actor)
+    return row
+
+
+def local_today(now: datetime | None = None) -> date:
+    """Today's date in the program timezone."""
+    return (now or utcnow()).astimezone(ZoneInfo(current_settings().timezone)).date()
+
+
+def local_day_bounds(day: date) -> tuple[datetime, datetime]:
+    """The UTC instants at which ``day`` starts and the next day starts, in the program timezone."""
+    tz = ZoneInfo(current_settings().timezone)
+    start = datetime.combine(day, time.min, tzinfo=tz)
+    end = datetime.combine(day + timedelta(days=1), time.min, tzinfo=tz)
+    return start.astimezone(UTC), end.astimezone(UTC)
