@@ -9,10 +9,6 @@ class Config:
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", 256 * 1024))
-    # Largest quantity accepted on one line; anything above is a typo, not a shipment.
-    MAX_LINE_QUANTITY = 100_000
-    # How far in the future an occurred_at may be (device clock skew).
-    CLOCK_SKEW_SECONDS = 300
     SQLITE_BUSY_TIMEOUT_MS = 30_000
     AUTO_UPGRADE_SQLITE = True
     SESSION_COOKIE_HTTPONLY = True

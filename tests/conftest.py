@@ -4,6 +4,8 @@ import os
 import uuid
 
 import pytest
+from flask import g
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
 
@@ -14,6 +16,29 @@ from inventory.stock.seed import seed_reasons
 from tests import factories
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+
+
+class RequestScopedClient(FlaskClient):
+    """A test client whose requests never see a previous request's ``g``.
+
+    Tests keep an app context pushed (for ``db.session``) and Flask reuses it for requests made
+    inside it, so ``g`` (signed-in user, CSRF state) would otherwise leak from one request into
+    the next.
+    """
+
+    def open(self, *args, **kwargs):
+        _clear_g()
+        try:
+            return super().open(*args, **kwargs)
+        finally:
+            _clear_g()
+
+
+def _clear_g() -> None:
+    try:
+        vars(g._get_current_object()).clear()
+    except RuntimeError:  # no app context: nothing to leak
+        pass
 
 
 def _reset_postgres(url: str) -> None:
@@ -44,6 +69,7 @@ def app(database_url, tmp_path_factory):
         "WTF_CSRF_ENABLED": False,
         "SQLITE_BUSY_TIMEOUT_MS": 60_000,
     })
+    app.test_client_class = RequestScopedClient
     with app.app_context():
         upgrade()
     return app

@@ -47,7 +47,8 @@ def from_http_exception(exc: HTTPException) -> Response:
         merged: dict = {}
         for location_messages in messages.values():
             merged.update(flatten_messages(location_messages))
-        errors = merged
+        # A body that is not JSON at all has no field to name but the body itself.
+        errors = {("body" if key == "_schema" else key): value for key, value in merged.items()}
     detail = exc.description if exc.code != 422 else "The request has invalid fields."
     headers = {}
     if exc.code == 401:

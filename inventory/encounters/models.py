@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from inventory.catalog.models import Item, Site
 from inventory.database import utcnow
 from inventory.extensions import db
+from inventory.stock.models import StockEvent
 from inventory.types import UTCDateTime
 
 ENCOUNTER_TYPES = ("site", "outreach", "mobile", "delivery", "peer")
@@ -42,6 +43,7 @@ class Encounter(db.Model):
     void_event_id: Mapped[int | None] = mapped_column(ForeignKey("stock_event.id"))
 
     site: Mapped[Site] = relationship()
+    stock_event: Mapped[StockEvent | None] = relationship(foreign_keys=[stock_event_id])
     items: Mapped[list["EncounterItem"]] = relationship(
         back_populates="encounter", order_by="EncounterItem.item_id", cascade="all"
     )

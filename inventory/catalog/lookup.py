@@ -1,0 +1,75 @@
+"""Resolve the codes API clients and forms use into rows, with errors that name the field."""
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from inventory.catalog.models import Item, Lot, Site
+from inventory.errors import InvalidInput
+from inventory.extensions import db
+
+
+def site_by_code(code: str, field: str = "site", active_only: bool = True) -> Site:
+    """The site with ``code``. Raises InvalidInput when unknown or (for writes) inactive."""
+    site = db.session.scalar(select(Site).where(Site.code == code))
+    if site is None:
+        raise InvalidInput(f"Unknown site {code!r}.", field=field)
+    if active_only and not site.active:
+        raise InvalidInput(f"Site {code!r} is inactive.", field=field)
+    return site
+
+
+def items_by_code(codes: list[str]) -> dict[str, Item]:
+    """Items for ``codes`` in one query (unknown codes are simply absent)."""
+    if not codes:
+        return {}
+    return {i.code: i for i in db.session.scalars(select(Item).where(Item.code.in_(set(codes))))}
+
+
+def item_by_code(code: str, field: str, items: dict[str, Item] | None = None) -> Item:
+    """The active item with ``code``. Raises InvalidInput naming ``field`` otherwise."""
+    item = (items if items is not None else items_by_code([code])).get(code)
+    if item is None:
+        raise InvalidInput(f"Unknown item {code!r}.", field=field)
+    if not item.active:
+        raise InvalidInput(f"Item {code!r} is inactive.", field=field)
+    return item
+
+
+def lot_for(item: Item, lot_code: str | None, expires_on: date | None, field: str) -> Lot | None:
+    """Find or create the lot ``lot_code`` of ``item``; None means the unknown lot.
+
+    Raises InvalidInput when the expiry contradicts the one already recorded for that lot.
+    """
+    if not lot_code:
+        return None
+    lot = db.session.scalar(select(Lot).where(Lot.item_id == item.id, Lot.lot_code == lot_code))
+    if lot is None:
+        # Two receipts of a new lot may race; the loser simply finds the winner's row.
+        dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
+        db.session.execute(
+            dialect.insert(Lot)
+            .values(item_id=item.id, lot_code=lot_code, expires_on=expires_on)
+            .on_conflict_do_nothing(index_elements=["item_id", "lot_code"])
+        )
+        lot = db.session.scalar(
+            select(Lot).where(Lot.item_id == item.id, Lot.lot_code == lot_code)
+        )
+    elif expires_on is not None and lot.expires_on not in (None, expires_on):
+        raise InvalidInput(
+            f"Lot {lot_code} of {item.code} expires on {lot.expires_on}, not {expires_on}.",
+            field=f"{field}.expires_on",
+        )
+    elif expires_on is not None and lot.expires_on is None:
+        lot.expires_on = expires_on
+    return lot
+
+
+def existing_lot(item: Item, lot_code: str | None, field: str) -> Lot | None:
+    """The recorded lot ``lot_code`` of ``item`` (None for the unknown lot). Raises InvalidInput."""
+    if not lot_code:
+        return None
+    lot = db.session.scalar(select(Lot).where(Lot.item_id == item.id, Lot.lot_code == lot_code))
+    if lot is None:
+        raise InvalidInput(f"Unknown lot {lot_code!r} of {item.code}.", field=f"{field}.lot")
+    return lot

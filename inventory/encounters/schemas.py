@@ -1,0 +1,75 @@
+"""API schemas for encounters. The participant code goes in, never out."""
+from marshmallow import Schema, fields, validate
+
+from inventory.encounters.models import ENCOUNTER_TYPES, REFERRAL_TYPES
+from inventory.limits import MAX_PEOPLE, MAX_QUANTITY
+from inventory.participants.models import AGE_RANGES, GENDERS, RACE_ETHNICITIES
+
+
+def _count(maximum: int = MAX_PEOPLE):
+    return fields.Integer(load_default=0, strict=True, validate=validate.Range(0, maximum))
+
+
+class EncounterItemArgs(Schema):
+    item = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    quantity = fields.Integer(required=True, strict=True,
+                              validate=validate.Range(min=1, max=MAX_QUANTITY))
+
+
+class EncounterArgs(Schema):
+    client_id = fields.UUID(required=True)
+    site = fields.String(required=True, validate=validate.Length(min=1, max=32))
+    occurred_at = fields.AwareDateTime(required=True)
+    encounter_type = fields.String(load_default="site", validate=validate.OneOf(ENCOUNTER_TYPES))
+    participant_code = fields.String(load_default=None, allow_none=True,
+                                     validate=validate.Length(max=40), load_only=True)
+    age_range = fields.String(load_default=None, allow_none=True,
+                              validate=validate.OneOf(AGE_RANGES))
+    gender = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(GENDERS))
+    race_ethnicity = fields.String(load_default=None, allow_none=True,
+                                   validate=validate.OneOf(RACE_ETHNICITIES))
+    items = fields.List(fields.Nested(EncounterItemArgs), load_default=list,
+                        validate=validate.Length(max=50))
+    syringes_returned = _count(MAX_QUANTITY)
+    returns_estimated = fields.Boolean(load_default=False)
+    secondary_people = _count()
+    naloxone_used = _count()
+    reversals_reported = _count()
+    referrals = fields.List(fields.String(validate=validate.OneOf(REFERRAL_TYPES)),
+                            load_default=list, validate=validate.Length(max=len(REFERRAL_TYPES)))
+
+
+class EncounterFilterArgs(Schema):
+    site = fields.String(validate=validate.Length(min=1, max=32))
+    date_from = fields.Date(data_key="from")
+    date_to = fields.Date(data_key="to")
+
+
+class VoidArgs(Schema):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=200))
+
+
+class EncounterItemSchema(Schema):
+    item = fields.Function(lambda line: line.item.code)
+    quantity = fields.Integer()
+
+
+class EncounterSchema(Schema):
+    id = fields.Integer()
+    client_id = fields.UUID()
+    site = fields.Function(lambda e: e.site.code)
+    occurred_at = fields.DateTime()
+    recorded_at = fields.DateTime()
+    encounter_type = fields.String()
+    has_participant_code = fields.Function(lambda e: e.participant_id is not None)
+    items = fields.List(fields.Nested(EncounterItemSchema))
+    syringes_returned = fields.Integer()
+    returns_estimated = fields.Boolean()
+    secondary_people = fields.Integer()
+    naloxone_used = fields.Integer()
+    reversals_reported = fields.Integer()
+    referrals = fields.Function(lambda e: [r.referral_type for r in e.referrals])
+    stock_discrepancy = fields.Function(lambda e: bool(e.stock_event and e.stock_event.discrepancy))
+    void = fields.Function(lambda e: e.is_void)
+    voided_at = fields.DateTime(allow_none=True)
+    void_reason = fields.String(allow_none=True)

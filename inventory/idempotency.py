@@ -1,0 +1,62 @@
+"""Creates keyed by a client-made UUID: a replay returns the stored record, a reuse is refused.
+
+The fingerprint is a SHA-256 of the normalised request. It is taken after the participant code
+has been replaced by its HMAC, so it never carries a raw code.
+"""
+import hashlib
+import json
+from datetime import date, datetime
+from uuid import UUID
+
+from sqlalchemy import select
+
+from inventory.errors import Conflict
+from inventory.extensions import db
+
+
+def _default(value):
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, (date, UUID)):
+        return str(value)
+    raise TypeError(f"cannot fingerprint {type(value).__name__}")
+
+
+def fingerprint(payload: dict) -> str:
+    """SHA-256 hex of ``payload`` as canonical JSON."""
+    text = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=_default)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def find_replay(model, client_id: UUID, print_: str):
+    """The stored row for ``client_id`` if this is a replay, else None.
+
+    Raises Conflict (field client_id) when the id was used for a different request.
+    """
+    existing = db.session.scalar(select(model).where(model.client_id == client_id))
+    if existing is not None and existing.fingerprint != print_:
+        raise Conflict("This client_id was already used for a different record.",
+                       field="client_id")
+    return existing
+
+
+def create_once(model, client_id: UUID, print_: str, create):
+    """Run ``create()`` unless ``client_id`` is a replay; return ``(row, created)``.
+
+    Two requests with the same new client_id may race past the first check (PostgreSQL, read
+    committed); the loser's insert hits the unique index inside a savepoint and is answered
+    as a replay, or a Conflict if its body differs.
+    """
+    from sqlalchemy.exc import IntegrityError
+
+    existing = find_replay(model, client_id, print_)
+    if existing is not None:
+        return existing, False
+    try:
+        with db.session.begin_nested():
+            return create(), True
+    except IntegrityError:
+        existing = find_replay(model, client_id, print_)
+        if existing is None:
+            raise
+        return existing, False

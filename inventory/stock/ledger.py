@@ -1,0 +1,163 @@
+"""Posting to the stock ledger: one event, its lines and the balances, in one transaction.
+
+Balances of the touched (site, item) pairs are locked before they are read: ``SELECT ... FOR
+UPDATE`` on PostgreSQL, the write lock taken by ``BEGIN IMMEDIATE`` on SQLite (see
+:mod:`inventory.database`). Pairs are always locked in item order, so two writers cannot deadlock.
+"""
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from inventory.catalog.models import Lot
+from inventory.database import utcnow
+from inventory.errors import InsufficientStock
+from inventory.extensions import db
+from inventory.stock.models import MAY_GO_NEGATIVE, StockBalance, StockEvent, StockEventLine
+
+
+@dataclass(frozen=True)
+class Line:
+    """One requested movement. ``lot_id`` None is the unknown lot; ``field`` names the input."""
+
+    item_id: int
+    quantity: int
+    lot_id: int | None = None
+    field: str | None = None
+
+
+@dataclass
+class _Balance:
+    id: int
+    item_id: int
+    lot_id: int | None
+    on_hand: int
+    expires_on: object
+
+
+def _ensure_rows(site_id: int, keys: set[tuple[int, int | None]]) -> None:
+    """Create missing balance rows (at zero) so that every touched row can be locked."""
+    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
+    rows = [
+        {"site_id": site_id, "item_id": item_id, "lot_id": lot_id, "lot_key": lot_id or 0,
+         "on_hand": 0, "updated_at": utcnow()}
+        for item_id, lot_id in sorted(keys, key=lambda k: (k[0], k[1] or 0))
+    ]
+    stmt = dialect.insert(StockBalance).on_conflict_do_nothing(
+        index_elements=["site_id", "item_id", "lot_key"]
+    )
+    db.session.execute(stmt, rows)
+
+
+def _lock(site_id: int, item_ids: set[int]) -> list[_Balance]:
+    stmt = (
+        select(StockBalance.id, StockBalance.item_id, StockBalance.lot_id, StockBalance.on_hand,
+               Lot.expires_on)
+        .outerjoin(Lot, Lot.id == StockBalance.lot_id)
+        .where(StockBalance.site_id == site_id, StockBalance.item_id.in_(item_ids))
+        .order_by(StockBalance.item_id, StockBalance.lot_key)
+        .with_for_update(of=StockBalance)
+    )
+    return [_Balance(*row) for row in db.session.execute(stmt)]
+
+
+def _fefo(quantity: int, balances: list[_Balance]) -> list[tuple[int | None, int]]:
+    """Split a handout of ``quantity`` across lots, first-expired-first-out.
+
+    Lots with stock go in expiry order (lots without an expiry last); whatever they do not
+    cover is taken from the unknown lot, which may go negative.
+    """
+    candidates = sorted(
+        (b for b in balances if b.on_hand > 0),
+        key=lambda b: (b.expires_on is None, b.expires_on or 0, b.lot_id is None, b.lot_id or 0),
+    )
+    taken: list[tuple[int | None, int]] = []
+    remaining = quantity
+    for balance in candidates:
+        if remaining == 0:
+            break
+        take = min(balance.on_hand, remaining)
+        taken.append((balance.lot_id, take))
+        remaining -= take
+    if remaining:
+        taken.append((None, remaining))
+    return taken
+
+
+def post_event(*, kind: str, site_id: int, occurred_at: datetime, client_id: UUID,
+               lines: list[Line], user_id: int | None = None, allocate: bool = False,
+               **header) -> StockEvent:
+    """Write one ledger event with its lines and update the balances under lock.
+
+    ``allocate`` (distributions): each line's positive ``quantity`` is handed out and split
+    across lots FEFO; the stored lines are negative. Otherwise lines are stored as given.
+    ``header`` holds the optional event columns (fingerprint, reverses_id, counterpart_site_id,
+    document_ref, reason_code, note).
+    Raises InsufficientStock when a kind other than distribution would take a balance below zero.
+    """
+    keys = {(line.item_id, None if allocate else line.lot_id) for line in lines}
+    _ensure_rows(site_id, keys)
+    balances = _lock(site_id, {line.item_id for line in lines})
+    by_item: dict[int, list[_Balance]] = defaultdict(list)
+    for balance in balances:
+        by_item[balance.item_id].append(balance)
+    by_key = {(b.item_id, b.lot_id): b for b in balances}
+
+    stored: list[tuple[int, int | None, int]] = []
+    for line in lines:
+        if allocate:
+            for lot_id, take in _fefo(line.quantity, by_item[line.item_id]):
+                stored.append((line.item_id, lot_id, -take))
+                by_key[(line.item_id, lot_id)].on_hand -= take
+        else:
+            balance = by_key[(line.item_id, line.lot_id)]
+            balance.on_hand += line.quantity
+            if line.quantity < 0 and balance.on_hand < 0 and kind not in MAY_GO_NEGATIVE:
+                available = balance.on_hand - line.quantity
+                raise InsufficientStock(
+                    f"Only {max(available, 0)} on hand; cannot remove {-line.quantity}.",
+                    field=line.field or "lines",
+                )
+            stored.append((line.item_id, line.lot_id, line.quantity))
+
+    # The flag is the point of letting a handout through: the shelf had more than we knew.
+    discrepancy = kind in MAY_GO_NEGATIVE and any(
+        by_key[(item_id, None)].on_hand < 0 for item_id, lot_id, _ in stored if lot_id is None
+    )
+    event = StockEvent(kind=kind, site_id=site_id, occurred_at=occurred_at, client_id=client_id,
+                       user_id=user_id, discrepancy=discrepancy, **header)
+    db.session.add(event)
+    db.session.flush()
+    db.session.execute(
+        StockEventLine.__table__.insert(),
+        [{"event_id": event.id, "item_id": i, "lot_id": lot, "quantity": q} for i, lot, q in stored],
+    )
+    touched = {(i, lot) for i, lot, _ in stored}
+    now = utcnow()
+    db.session.execute(
+        update(StockBalance.__table__).where(StockBalance.__table__.c.id == bindparam("b_id")),
+        [{"b_id": by_key[key].id, "on_hand": by_key[key].on_hand, "updated_at": now}
+         for key in sorted(touched, key=lambda k: (k[0], k[1] or 0))],
+    )
+    return event
+
+
+def reverse_event(original: StockEvent, *, client_id: UUID, user_id: int | None,
+                  note: str | None = None) -> StockEvent:
+    """Write the event that undoes ``original``: same lines, opposite signs, same occurred_at.
+
+    The reversal is dated like the original because it corrects that event: a period's
+    figures re-run after a void no longer count it. Raises InsufficientStock if undoing a
+    receipt would take a balance below zero.
+    """
+    lines = [
+        Line(item_id=line.item_id, lot_id=line.lot_id, quantity=-line.quantity, field="id")
+        for line in original.lines
+    ]
+    return post_event(kind="reversal", site_id=original.site_id, occurred_at=original.occurred_at,
+                      client_id=client_id, lines=lines, user_id=user_id,
+                      reverses_id=original.id, counterpart_site_id=original.counterpart_site_id,
+                      note=note)

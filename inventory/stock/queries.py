@@ -1,0 +1,36 @@
+"""Read-only stock queries: balances are read, the ledger is never scanned."""
+from sqlalchemy import select
+
+from inventory.auth.permissions import ensure_site_access, site_scope
+from inventory.catalog.lookup import item_by_code, site_by_code
+from inventory.catalog.models import Item, Lot, Site
+from inventory.extensions import db
+from inventory.stock.models import StockBalance
+
+
+def stock_rows(user, site_code: str | None = None, item_code: str | None = None,
+               include_zero: bool = False) -> list[dict]:
+    """On-hand rows ``{"site", "item", "lot", "expires_on", "on_hand"}`` ordered by site, item
+    display order and expiry. Raises InvalidInput (unknown code), Forbidden (site not assigned).
+    """
+    stmt = (
+        select(Site.code.label("site"), Item.code.label("item"), Lot.lot_code.label("lot"),
+               Lot.expires_on, StockBalance.on_hand)
+        .join(Site, Site.id == StockBalance.site_id)
+        .join(Item, Item.id == StockBalance.item_id)
+        .outerjoin(Lot, Lot.id == StockBalance.lot_id)
+        .order_by(Site.code, Item.display_order, Item.code, Lot.expires_on, Lot.lot_code)
+    )
+    if site_code:
+        site = site_by_code(site_code, active_only=False)
+        ensure_site_access(user, site)
+        stmt = stmt.where(StockBalance.site_id == site.id)
+    elif (scope := site_scope(user)) is not None:
+        stmt = stmt.where(StockBalance.site_id.in_(scope or {-1}))
+    if item_code:
+        item = db.session.scalar(select(Item).where(Item.code == item_code))
+        item = item_by_code(item_code, "item", {item_code: item} if item else {})
+        stmt = stmt.where(StockBalance.item_id == item.id)
+    if not include_zero:
+        stmt = stmt.where(StockBalance.on_hand != 0)
+    return [row._asdict() for row in db.session.execute(stmt)]
