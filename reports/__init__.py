@@ -1,0 +1,80 @@
+"""Report builders (pure: a connection, a period and a site filter in; DataFrames out) and writers.
+
+Use :func:`build_report` to get a :class:`~reports.model.Report`, then
+:func:`reports.xlsx.write_xlsx` or :func:`reports.csvzip.write_csv_zip` to turn it into a file.
+"""
+from collections.abc import Callable, Collection
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+from sqlalchemy import Connection
+
+from reports import queries
+from reports.indicators import INDICATORS, suppression_rule
+from reports.model import Report, ReportSettings, Sheet
+from reports.periods import Period
+
+TEMPLATES = {"funder": "Funder workbook", "naloxone": "Naloxone report"}
+
+
+def load_settings(conn: Connection) -> ReportSettings:
+    """Program settings (timezone, fiscal year, threshold); defaults when none are saved."""
+    return ReportSettings.from_row(queries.settings_row(conn))
+
+
+def _notes(template: str, period: Period, settings: ReportSettings, site_codes, generated_at):
+    local = generated_at.astimezone(ZoneInfo(settings.timezone))
+    rows = [
+        ("Program", settings.program_name),
+        ("Report", TEMPLATES[template]),
+        ("Period", period.label),
+        ("First day (local)", period.first_day.isoformat()),
+        ("Last day (local)", period.last_day.isoformat()),
+        ("Timezone", settings.timezone),
+        ("Period in UTC", f"{period.start_utc.isoformat()} to {period.end_utc.isoformat()} "
+                          "(end excluded)"),
+        ("Sites", ", ".join(site_codes) if site_codes else "All sites"),
+        ("Generated at (UTC)", generated_at.astimezone(UTC).isoformat(timespec="seconds")),
+        ("Generated at (local)", local.isoformat(timespec="seconds")),
+        ("About the figures",
+         "Figures are taken from the database as it stood when generated. Voided handouts are "
+         "excluded; a void or late entry recorded afterwards changes a re-run of this period."),
+        ("Suppression threshold", settings.suppression_threshold),
+        ("Suppression rule", suppression_rule(settings.suppression_threshold)),
+        ("Months", "Calendar months in the program timezone; the period's first and last months "
+                   "may be partial for a date range."),
+    ]
+    rows += [(f"Definition: {label}", text) for _, label, _, text in INDICATORS]
+    rows += [
+        ("Definition: Items sheet", "Units handed out per site and item, net of voided handouts; "
+                                    "item columns follow the catalogue's display order."),
+        ("Definition: Inventory sheet",
+         "Per site and item, from the stock ledger: Opening + Received + Transferred in - "
+         "Transferred out - Distributed - Disposed + Adjusted / counted = Closing. Corrections "
+         "count with the movement they correct. Expiring within 90 days: closing stock in lots "
+         "that expire on or before the last day plus 90 days, already expired stock included."),
+    ]
+    return pd.DataFrame(rows, columns=["Field", "Value"])
+
+
+def build_report(conn: Connection, template: str, period: Period,
+                 site_ids: Collection[int] | None = None, site_codes: list[str] | None = None,
+                 settings: ReportSettings | None = None, generated_at: datetime | None = None,
+                 progress: Callable[[str], None] | None = None) -> Report:
+    """Build the ``template`` report ("funder" or "naloxone"); raises ValueError for others."""
+    from reports.funder import build_funder_sheets
+    from reports.naloxone import build_naloxone_sheets
+
+    if template not in TEMPLATES:
+        raise ValueError(f"Unknown report template {template!r}.")
+    say = progress or (lambda _message: None)
+    settings = settings or load_settings(conn)
+    generated_at = generated_at or datetime.now(UTC)
+    say(f"Aggregating {period.label} in SQL")
+    builder = build_funder_sheets if template == "funder" else build_naloxone_sheets
+    sheets = builder(conn, period, site_ids, settings)
+    sheets.append(Sheet("Notes", _notes(template, period, settings, site_codes, generated_at),
+                        frozen_columns=1))
+    title = f"{settings.program_name} - {TEMPLATES[template]} - {period.label}"
+    return Report(template, title, period, settings, generated_at, site_codes, sheets)

@@ -1,0 +1,152 @@
+"""The funder workbook: Summary, By site, By month, Items, Inventory, Demographics, Notes."""
+import pandas as pd
+
+from inventory.catalog.models import ITEM_CATEGORIES
+from inventory.participants.models import AGE_RANGES, GENDERS, RACE_ETHNICITIES
+from reports import queries
+from reports.indicators import CATEGORY_COLUMNS, INDICATORS, LABELS, PERSON_KEYS
+from reports.inventory_sheet import inventory_frame
+from reports.model import ChartSpec, ReportSettings, Sheet
+from reports.suppression import SuppressionPlan, suppressed_label
+from reports.tables import Aggregates, collect
+
+RATIO_FORMAT = "0.00"
+COUNT_FORMAT = "#,##0"
+DIMENSIONS = [("Age range", "age_range", AGE_RANGES), ("Gender", "gender", GENDERS),
+              ("Race / ethnicity", "race_ethnicity", RACE_ETHNICITIES)]
+NOT_RECORDED = "not recorded"
+
+
+def _demographic_counts(frame: pd.DataFrame) -> list[tuple[str, str, int]]:
+    """(dimension, value, participants) for every value, in the canonical order."""
+    rows = []
+    for title, column, values in DIMENSIONS:
+        counts = frame.groupby(frame[column].fillna(NOT_RECORDED))["participants"].sum() \
+            if not frame.empty else pd.Series(dtype="int64")
+        for value in (*values, NOT_RECORDED):
+            rows.append((title, value.replace("_", " "), int(counts.get(value, 0))))
+    return rows
+
+
+def plan_suppression(agg: Aggregates, demographics, threshold: int) -> set:
+    """Cells to hide across Summary, By site, By month and Demographics (see reports.suppression)."""
+    plan = SuppressionPlan(threshold)
+    for key in PERSON_KEYS:
+        total = ("total", key)
+        plan.add(total, agg.total[key])
+        for site_id, value in agg.by_site[key].items():
+            plan.add(("site", site_id, key), value)
+        for month, value in agg.by_month[key].items():
+            plan.add(("month", month, key), value)
+        plan.line([("site", s, key) for s in agg.by_site.index], total)
+        plan.line([("month", m, key) for m in agg.by_month.index], total)
+    if demographics is not None:
+        for title, *_ in DIMENSIONS:
+            cells = [(("demo", t, v), n) for t, v, n in demographics if t == title]
+            for cell, value in cells:
+                plan.add(cell, value)
+            plan.line([cell for cell, _ in cells], ("total", "unique_participants"))
+    return plan.solve()
+
+
+def _cell(value, key, hidden: set, threshold: int):
+    return suppressed_label(threshold) if key in hidden else value
+
+
+def _indicator_rows(table: pd.DataFrame, kind: str, hidden: set, threshold: int) -> list[dict]:
+    rows = []
+    for index, row in table.iterrows():
+        rows.append({LABELS[key]: (_cell(int(row[key]), (kind, index, key), hidden, threshold)
+                                   if key in PERSON_KEYS else _plain(row[key], key))
+                     for key, *_ in INDICATORS})
+    return rows
+
+
+def _plain(value, key: str):
+    """A supply figure as a Python int (the ratio as a float, or None when undefined)."""
+    if value is None or pd.isna(value):
+        return None
+    return float(value) if key == "return_ratio" else int(value)
+
+
+def _total_row(agg: Aggregates, hidden: set, threshold: int) -> dict:
+    return {LABELS[key]: (_cell(int(agg.total[key]), ("total", key), hidden, threshold)
+                          if key in PERSON_KEYS else _plain(agg.total[key], key))
+            for key, *_ in INDICATORS}
+
+
+def _formats(columns) -> dict[str, str]:
+    return {c: (RATIO_FORMAT if c == LABELS["return_ratio"] else COUNT_FORMAT) for c in columns}
+
+
+def build_funder_sheets(conn, period, site_ids, settings: ReportSettings) -> list[Sheet]:
+    threshold = settings.suppression_threshold
+    agg = collect(conn, period, site_ids)
+    demo_frame = queries.demographics(conn, period, site_ids)
+    collected = not demo_frame.empty and demo_frame[
+        ["age_range", "gender", "race_ethnicity"]].notna().any().any()
+    demographics = _demographic_counts(demo_frame) if collected else None
+    hidden = plan_suppression(agg, demographics, threshold)
+    person_labels = [LABELS[k] for k in PERSON_KEYS]
+    total = _total_row(agg, hidden, threshold)
+
+    summary = _objects([{"Indicator": k, "Value": v} for k, v in total.items()],
+                       ["Indicator", "Value"])
+    sheets = [Sheet("Summary", summary, formats={"Value": COUNT_FORMAT}, person_columns=["Value"])]
+
+    names = agg.sites.set_index("site_id")
+    site_rows = [{"Site": names.loc[s, "site_code"], "Site name": names.loc[s, "site_name"], **row}
+                 for s, row in zip(agg.by_site.index,
+                                   _indicator_rows(agg.by_site, "site", hidden, threshold))]
+    site_rows.append({"Site": "Total", "Site name": "All selected sites", **total})
+    by_site = _objects(site_rows, ["Site", "Site name", *total])
+    sheets.append(Sheet("By site", by_site, formats=_formats(total), person_columns=person_labels,
+                        frozen_columns=2, total_row=True))
+
+    month_units = agg.site_month[[f"cat_{c}" for c in ITEM_CATEGORIES]].groupby(
+        level="month").sum().reindex(range(len(period.months)), fill_value=0)
+    month_rows = [
+        {"Month": period.months[m].label, **row,
+         **{CATEGORY_COLUMNS[c]: int(month_units.loc[m, f"cat_{c}"]) for c in ITEM_CATEGORIES}}
+        for m, row in zip(agg.by_month.index,
+                          _indicator_rows(agg.by_month, "month", hidden, threshold))]
+    month_rows.append({"Month": "Total", **total, **{
+        CATEGORY_COLUMNS[c]: int(month_units[f"cat_{c}"].sum()) for c in ITEM_CATEGORIES}})
+    by_month = _objects(month_rows, ["Month", *total, *CATEGORY_COLUMNS.values()])
+    sheets.append(Sheet(
+        "By month", by_month, formats=_formats(list(total) + list(CATEGORY_COLUMNS.values())),
+        person_columns=person_labels, total_row=True,
+        chart=ChartSpec("Units distributed by category and month", "Month",
+                        list(CATEGORY_COLUMNS.values()), rows=len(period.months))))
+
+    sheets.append(Sheet("Items", _items_frame(agg), formats={}, frozen_columns=2, total_row=True))
+    inventory = inventory_frame(conn, period, site_ids, agg.items, agg.sites, agg.movements)
+    sheets.append(Sheet("Inventory", inventory, frozen_columns=3,
+                        formats={c: COUNT_FORMAT for c in inventory.columns[3:]}))
+    if demographics is not None:
+        demo = _objects([{"Characteristic": t, "Value": v,
+                          "Participants": _cell(n, ("demo", t, v), hidden, threshold)}
+                         for t, v, n in demographics], ["Characteristic", "Value", "Participants"])
+        sheets.append(Sheet("Demographics", demo, formats={"Participants": COUNT_FORMAT},
+                            person_columns=["Participants"], frozen_columns=2))
+    return sheets
+
+
+def _objects(rows: list[dict], columns: list[str]) -> pd.DataFrame:
+    """A frame of mixed cells (numbers and suppression labels), kept as Python objects."""
+    return pd.DataFrame([[row.get(c) for c in columns] for row in rows], columns=columns,
+                        dtype=object)
+
+
+def _items_frame(agg: Aggregates) -> pd.DataFrame:
+    """Units distributed per site (rows) and item (columns, catalogue display order)."""
+    names = agg.sites.set_index("site_id")
+    item_names = agg.items["name"].tolist()
+    rows = []
+    for site_id, units in agg.items_by_site.iterrows():
+        values = [int(v) for v in units.tolist()]
+        rows.append([names.loc[site_id, "site_code"], names.loc[site_id, "site_name"], *values,
+                     sum(values)])
+    totals = [int(v) for v in agg.items_by_site.sum(axis=0).tolist()]
+    rows.append(["Total", "All selected sites", *totals, sum(totals)])
+    return pd.DataFrame(rows, columns=["Site", "Site name", *item_names, "Total"], dtype=object)

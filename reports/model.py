@@ -1,0 +1,69 @@
+"""What a report is, independent of the file format it is written to."""
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import pandas as pd
+
+from reports.periods import Period
+
+
+@dataclass(frozen=True)
+class ReportSettings:
+    program_name: str = "Outreach Supply Tracker"
+    timezone: str = "UTC"
+    fiscal_year_start_month: int = 7
+    suppression_threshold: int = 11
+
+    @classmethod
+    def from_row(cls, row: dict | None) -> "ReportSettings":
+        """Settings from the ``program_settings`` row; defaults when there is none yet."""
+        if not row:
+            return cls()
+        return cls(program_name=row.get("program_name") or cls.program_name,
+                   timezone=row.get("timezone") or "UTC",
+                   fiscal_year_start_month=int(row.get("fiscal_year_start_month") or 7),
+                   suppression_threshold=int(row.get("suppression_threshold") or 11))
+
+
+@dataclass
+class ChartSpec:
+    """A native clustered/stacked bar chart over the sheet's first ``rows`` data rows."""
+
+    title: str
+    category_column: str
+    value_columns: list[str]
+    rows: int
+    y_title: str = "Units"
+    stacked: bool = True
+
+
+@dataclass
+class Sheet:
+    name: str
+    frame: pd.DataFrame
+    # Excel number format per column; columns not listed are text or plain integers.
+    formats: dict[str, str] = field(default_factory=dict)
+    # Columns holding counts of people; a string in them is a suppressed cell.
+    person_columns: list[str] = field(default_factory=list)
+    frozen_columns: int = 1
+    total_row: bool = False
+    chart: ChartSpec | None = None
+
+
+@dataclass
+class Report:
+    template: str
+    title: str
+    period: Period
+    settings: ReportSettings
+    generated_at: datetime
+    site_codes: list[str] | None
+    sheets: list[Sheet]
+
+    def sheet(self, name: str) -> Sheet:
+        return next(s for s in self.sheets if s.name == name)
+
+    @property
+    def filename_stem(self) -> str:
+        return (f"{self.template}-{self.period.first_day.isoformat()}"
+                f"-to-{self.period.last_day.isoformat()}")

@@ -1,0 +1,201 @@
+"""The report's SQL: every figure is aggregated by the database (GROUP BY), never row by row.
+
+Each function takes a SQLAlchemy ``Connection``, a :class:`~reports.periods.Period` and the
+selected site ids (``None`` = every site) and returns a small pandas DataFrame of aggregates.
+Months are bucketed with a ``CASE`` over the period's UTC month boundaries inside a subquery, so
+the outer ``GROUP BY`` names a plain column on both SQLite and PostgreSQL. Voided encounters are
+left out everywhere; their stock reversals carry the original time, so ledger sums net them out.
+"""
+from collections.abc import Collection
+
+import pandas as pd
+from sqlalchemy import Connection, and_, case, distinct, exists, func, or_, select
+
+from inventory.catalog.models import Item, Lot, Site
+from inventory.encounters.models import Encounter, EncounterReferral
+from inventory.participants.models import Participant
+from inventory.settings.models import ProgramSettings
+from inventory.stock.models import StockBalance, StockEvent, StockEventLine
+from reports.periods import Period
+
+ENC = Encounter.__table__
+REF = EncounterReferral.__table__
+PART = Participant.__table__
+EVENT = StockEvent.__table__
+LINE = StockEventLine.__table__
+BAL = StockBalance.__table__
+ITEM = Item.__table__
+LOT = Lot.__table__
+SITE = Site.__table__
+
+
+def _frame(conn: Connection, stmt, columns: list[str]) -> pd.DataFrame:
+    rows = conn.execute(stmt).all()
+    return pd.DataFrame([tuple(r) for r in rows], columns=columns)
+
+
+def month_bucket(column, period: Period):
+    """Index of the local month holding ``column`` (rows are already inside the period)."""
+    whens = [(column < month.end_utc, index) for index, month in enumerate(period.months[:-1])]
+    last = len(period.months) - 1
+    return case(*whens, else_=last) if whens else case((column.is_not(None), 0), else_=0)
+
+
+def _in_period(column, period: Period) -> list:
+    return [column >= period.start_utc, column < period.end_utc]
+
+
+def _encounters_where(enc, period: Period, site_ids: Collection[int] | None) -> list:
+    where = [enc.c.voided_at.is_(None), *_in_period(enc.c.occurred_at, period)]
+    if site_ids is not None:
+        where.append(enc.c.site_id.in_(list(site_ids)))
+    return where
+
+
+def settings_row(conn: Connection) -> dict | None:
+    table = ProgramSettings.__table__
+    row = conn.execute(select(table).order_by(table.c.id).limit(1)).mappings().first()
+    return dict(row) if row else None
+
+
+def items(conn: Connection) -> pd.DataFrame:
+    stmt = select(ITEM.c.id, ITEM.c.code, ITEM.c.name, ITEM.c.category, ITEM.c.unit,
+                  ITEM.c.doses_per_unit, ITEM.c.display_order, ITEM.c.active
+                  ).order_by(ITEM.c.display_order, ITEM.c.id)
+    return _frame(conn, stmt, ["item_id", "code", "name", "category", "unit", "doses_per_unit",
+                               "display_order", "active"])
+
+
+def sites(conn: Connection, site_ids: Collection[int] | None) -> pd.DataFrame:
+    stmt = select(SITE.c.id, SITE.c.code, SITE.c.name).order_by(SITE.c.code)
+    if site_ids is not None:
+        stmt = stmt.where(SITE.c.id.in_(list(site_ids)))
+    return _frame(conn, stmt, ["site_id", "site_code", "site_name"])
+
+
+def encounter_stats(conn, period, site_ids) -> pd.DataFrame:
+    """Per (site, month): encounters, encounters without a code, and the reported counts."""
+    inner = select(
+        ENC.c.site_id, month_bucket(ENC.c.occurred_at, period).label("month"),
+        case((ENC.c.participant_id.is_(None), 1), else_=0).label("uncoded"),
+        ENC.c.syringes_returned, ENC.c.secondary_people, ENC.c.naloxone_used,
+        ENC.c.reversals_reported,
+    ).where(*_encounters_where(ENC, period, site_ids)).subquery()
+    stmt = select(
+        inner.c.site_id, inner.c.month, func.count().label("encounters"),
+        func.sum(inner.c.uncoded), func.sum(inner.c.syringes_returned),
+        func.sum(inner.c.secondary_people), func.sum(inner.c.naloxone_used),
+        func.sum(inner.c.reversals_reported),
+    ).group_by(inner.c.site_id, inner.c.month)
+    return _frame(conn, stmt, ["site_id", "month", "encounters", "uncoded_encounters",
+                               "syringes_returned", "secondary_people", "naloxone_used",
+                               "reversals_reported"])
+
+
+def unique_participants(conn, period, site_ids, by: str) -> pd.DataFrame:
+    """Distinct participants with a code, per ``by`` in (site, month, total)."""
+    where = [*_encounters_where(ENC, period, site_ids), ENC.c.participant_id.is_not(None)]
+    inner = select(ENC.c.site_id, month_bucket(ENC.c.occurred_at, period).label("month"),
+                   ENC.c.participant_id).where(*where).subquery()
+    count = func.count(distinct(inner.c.participant_id)).label("unique_participants")
+    if by == "total":
+        return _frame(conn, select(count), ["unique_participants"])
+    key = inner.c.site_id if by == "site" else inner.c.month
+    return _frame(conn, select(key, count).group_by(key), [f"{by}_id" if by == "site" else by,
+                                                            "unique_participants"])
+
+
+def new_participants(conn, period, site_ids) -> pd.DataFrame:
+    """Per (site, month): participants whose first non-void encounter ever is this one."""
+    earlier = ENC.alias("earlier")
+    first_ever = ~exists().where(
+        earlier.c.participant_id == ENC.c.participant_id, earlier.c.voided_at.is_(None),
+        or_(earlier.c.occurred_at < ENC.c.occurred_at,
+            and_(earlier.c.occurred_at == ENC.c.occurred_at, earlier.c.id < ENC.c.id)))
+    inner = select(ENC.c.site_id, month_bucket(ENC.c.occurred_at, period).label("month")).where(
+        *_encounters_where(ENC, period, site_ids), ENC.c.participant_id.is_not(None), first_ever
+    ).subquery()
+    stmt = select(inner.c.site_id, inner.c.month, func.count()).group_by(
+        inner.c.site_id, inner.c.month)
+    return _frame(conn, stmt, ["site_id", "month", "new_participants"])
+
+
+def referrals(conn, period, site_ids) -> pd.DataFrame:
+    inner = select(ENC.c.site_id, month_bucket(ENC.c.occurred_at, period).label("month"),
+                   REF.c.referral_type).select_from(
+        REF.join(ENC, REF.c.encounter_id == ENC.c.id)).where(
+        *_encounters_where(ENC, period, site_ids)).subquery()
+    stmt = select(inner.c.site_id, inner.c.month, inner.c.referral_type, func.count()).group_by(
+        inner.c.site_id, inner.c.month, inner.c.referral_type)
+    return _frame(conn, stmt, ["site_id", "month", "referral_type", "count"])
+
+
+def _effective_kind():
+    """A reversal counts as the kind of event it reverses (a voided handout un-distributes)."""
+    original = EVENT.alias("original")
+    kind = case((EVENT.c.kind == "reversal", func.coalesce(original.c.kind, "reversal")),
+                else_=EVENT.c.kind)
+    joined = LINE.join(EVENT, LINE.c.event_id == EVENT.c.id).outerjoin(
+        original, EVENT.c.reverses_id == original.c.id)
+    return kind, joined
+
+
+def movements(conn, period, site_ids) -> pd.DataFrame:
+    """Per (site, month, item, kind): the signed sum of ledger lines in the period."""
+    kind, joined = _effective_kind()
+    where = _in_period(EVENT.c.occurred_at, period)
+    if site_ids is not None:
+        where.append(EVENT.c.site_id.in_(list(site_ids)))
+    inner = select(EVENT.c.site_id, month_bucket(EVENT.c.occurred_at, period).label("month"),
+                   LINE.c.item_id, kind.label("kind"), LINE.c.quantity
+                   ).select_from(joined).where(*where).subquery()
+    stmt = select(inner.c.site_id, inner.c.month, inner.c.item_id, inner.c.kind,
+                  func.sum(inner.c.quantity)).group_by(
+        inner.c.site_id, inner.c.month, inner.c.item_id, inner.c.kind)
+    return _frame(conn, stmt, ["site_id", "month", "item_id", "kind", "quantity"])
+
+
+def closing_by_lot(conn, period, site_ids) -> pd.DataFrame:
+    """On hand per (site, item, lot) at the period's end.
+
+    Summing every line before the end scans the whole history; for a recent period it is cheaper
+    to take the live balances (kept equal to the ledger) and subtract the lines since the end.
+    The cheaper side is picked by counting events on each side of the end (an index count).
+    """
+    site_filter = [EVENT.c.site_id.in_(list(site_ids))] if site_ids is not None else []
+    before = conn.scalar(select(func.count()).select_from(EVENT).where(
+        EVENT.c.occurred_at < period.end_utc))
+    after = conn.scalar(select(func.count()).select_from(EVENT).where(
+        EVENT.c.occurred_at >= period.end_utc))
+    columns = ["site_id", "item_id", "lot_id", "quantity"]
+    lot_key = func.coalesce(LINE.c.lot_id, 0)
+    summed = select(EVENT.c.site_id, LINE.c.item_id, lot_key.label("lot_key"),
+                    func.sum(LINE.c.quantity)).select_from(
+        LINE.join(EVENT, LINE.c.event_id == EVENT.c.id)).group_by(
+        EVENT.c.site_id, LINE.c.item_id, lot_key)
+    if before <= after:
+        return _frame(conn, summed.where(EVENT.c.occurred_at < period.end_utc, *site_filter),
+                      columns)
+    balance_filter = [BAL.c.site_id.in_(list(site_ids))] if site_ids is not None else []
+    live = _frame(conn, select(BAL.c.site_id, BAL.c.item_id, BAL.c.lot_key, BAL.c.on_hand).where(
+        *balance_filter), columns)
+    since = _frame(conn, summed.where(EVENT.c.occurred_at >= period.end_utc, *site_filter),
+                   columns)
+    since["quantity"] = -since["quantity"]
+    both = pd.concat([live, since], ignore_index=True)
+    if both.empty:
+        return both
+    return both.groupby(["site_id", "item_id", "lot_id"], as_index=False)["quantity"].sum()
+
+
+def lots(conn: Connection) -> pd.DataFrame:
+    return _frame(conn, select(LOT.c.id, LOT.c.expires_on), ["lot_id", "expires_on"])
+
+
+def demographics(conn, period, site_ids) -> pd.DataFrame:
+    """Participants served in the period, counted per (age range, gender, race/ethnicity)."""
+    served = select(ENC.c.participant_id).where(
+        *_encounters_where(ENC, period, site_ids), ENC.c.participant_id.is_not(None))
+    stmt = select(PART.c.age_range, PART.c.gender, PART.c.race_ethnicity, func.count()).where(
+        PART.c.id.in_(served)).group_by(PART.c.age_range, PART.c.gender, PART.c.race_ethnicity)
+    return _frame(conn, stmt, ["age_range", "gender", "race_ethnicity", "participants"])

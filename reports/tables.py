@@ -1,0 +1,104 @@
+"""Turn the SQL aggregates into indicator tables by site, by month, by site and month, and total.
+
+Everything here works on the small frames :mod:`reports.queries` returns (at most sites x months x
+items x kinds rows), never on individual encounters or ledger lines.
+"""
+from dataclasses import dataclass
+
+import pandas as pd
+
+from inventory.catalog.models import ITEM_CATEGORIES
+from inventory.encounters.models import REFERRAL_TYPES
+from reports import queries
+from reports.indicators import CATEGORY_OF, INDICATORS
+from reports.periods import Period
+
+ADDITIVE = [key for key, *_ in INDICATORS if key not in ("unique_participants", "return_ratio")]
+CATEGORY_KEYS = [f"cat_{c}" for c in ITEM_CATEGORIES]
+
+
+@dataclass
+class Aggregates:
+    items: pd.DataFrame          # catalogue in display order
+    sites: pd.DataFrame          # selected sites, by code
+    site_month: pd.DataFrame     # index (site_id, month): additive indicators + cat_* units
+    by_site: pd.DataFrame        # index site_id: every indicator
+    by_month: pd.DataFrame       # index month: every indicator
+    total: pd.Series             # every indicator, program-wide
+    items_by_site: pd.DataFrame  # index site_id, columns item_id: units distributed
+    movements: pd.DataFrame      # raw ledger sums (site, month, item, kind)
+
+
+def _ratio(table):
+    distributed = table["syringes_distributed"].astype(float)
+    ratio = table["syringes_returned"].astype(float) / distributed.where(distributed != 0)
+    return ratio.round(4)
+
+
+def _fact(stats, new, refs, moves, items) -> pd.DataFrame:
+    key = ["site_id", "month"]
+    frames = [stats.set_index(key), new.set_index(key)]
+    if not refs.empty:
+        pivot = refs.pivot_table(index=key, columns="referral_type", values="count",
+                                 aggfunc="sum", fill_value=0)
+        frames.append(pivot.rename(columns=lambda t: f"referral_{t}"))
+    handed = moves[moves["kind"] == "distribution"].merge(
+        items[["item_id", "category", "doses_per_unit"]], on="item_id")
+    handed = handed.assign(units=-handed["quantity"])
+    if not handed.empty:
+        by_cat = handed.pivot_table(index=key, columns="category", values="units",
+                                    aggfunc="sum", fill_value=0)
+        frames.append(by_cat.rename(columns=lambda c: f"cat_{c}"))
+        doses = handed[handed["category"] == "naloxone"]
+        doses = (doses["units"] * doses["doses_per_unit"]).groupby(
+            [doses["site_id"], doses["month"]]).sum().rename("naloxone_doses")
+        doses.index.names = key
+        frames.append(doses.to_frame())
+    fact = pd.concat(frames, axis=1).fillna(0)
+    for column in ADDITIVE + CATEGORY_KEYS:
+        if column not in fact.columns:
+            fact[column] = 0
+    for indicator, category in CATEGORY_OF.items():
+        fact[indicator] = fact[f"cat_{category}"]
+    return fact[ADDITIVE + CATEGORY_KEYS].astype("int64")
+
+
+def collect(conn, period: Period, site_ids) -> Aggregates:
+    """Run the report's queries and shape their results."""
+    items = queries.items(conn)
+    sites = queries.sites(conn, site_ids)
+    site_list = sites["site_id"].tolist()
+    months = list(range(len(period.months)))
+    moves = queries.movements(conn, period, site_ids)
+    fact = _fact(queries.encounter_stats(conn, period, site_ids),
+                 queries.new_participants(conn, period, site_ids),
+                 queries.referrals(conn, period, site_ids), moves, items)
+    full = pd.MultiIndex.from_product([site_list, months], names=["site_id", "month"])
+    fact = fact.reindex(full, fill_value=0)
+
+    by_site = fact.groupby(level="site_id").sum().reindex(site_list, fill_value=0)
+    uniq = queries.unique_participants(conn, period, site_ids, "site").set_index("site_id")
+    by_site["unique_participants"] = uniq["unique_participants"].reindex(site_list).fillna(0)
+    by_month = fact.groupby(level="month").sum().reindex(months, fill_value=0)
+    uniq = queries.unique_participants(conn, period, site_ids, "month").set_index("month")
+    by_month["unique_participants"] = uniq["unique_participants"].reindex(months).fillna(0)
+    total = fact.sum()
+    total["unique_participants"] = int(
+        queries.unique_participants(conn, period, site_ids, "total")["unique_participants"].iloc[0])
+    for table in (by_site, by_month):
+        table["unique_participants"] = table["unique_participants"].astype("int64")
+        table["return_ratio"] = _ratio(table)
+    total = total.astype(object)
+    total["return_ratio"] = (round(total["syringes_returned"] / total["syringes_distributed"], 4)
+                             if total["syringes_distributed"] else None)
+
+    handed = moves[moves["kind"] == "distribution"]
+    items_by_site = handed.pivot_table(index="site_id", columns="item_id", values="quantity",
+                                       aggfunc="sum", fill_value=0) if not handed.empty else None
+    items_by_site = (-items_by_site if items_by_site is not None else pd.DataFrame()).reindex(
+        index=site_list, columns=items["item_id"].tolist(), fill_value=0).fillna(0).astype("int64")
+    return Aggregates(items, sites, fact, by_site, by_month, total, items_by_site, moves)
+
+
+def referral_keys() -> list[str]:
+    return [f"referral_{t}" for t in REFERRAL_TYPES]
