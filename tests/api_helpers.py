@@ -1,0 +1,167 @@
+"""Builders and checks shared by the API tests: request bodies in the v1 contract, problem+json
+assertions, row counts and an independent ledger check (plain SQL, not the code under test)."""
+import uuid
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import text
+
+from inventory.extensions import db
+
+PROBLEM = "application/problem+json"
+# Tables a create request writes to; a refused request must leave all of them unchanged.
+WRITTEN_TABLES = (
+    "stock_event", "stock_event_line", "stock_balance", "lot", "encounter", "encounter_item",
+    "encounter_referral", "participant",
+)
+
+
+def now_iso(delta: timedelta = timedelta(minutes=-1)) -> str:
+    """An ISO-8601 timestamp with offset, ``delta`` from now (a minute ago by default)."""
+    return (datetime.now(UTC) + delta).isoformat()
+
+
+def encounter_body(site: str, items: list[tuple[str, int]], client_id: str | None = None,
+                   **fields) -> dict:
+    body = {
+        "client_id": client_id or str(uuid.uuid4()),
+        "site": site,
+        "occurred_at": now_iso(),
+        "encounter_type": "site",
+        "items": [{"item": code, "quantity": qty} for code, qty in items],
+        "syringes_returned": 0,
+        "returns_estimated": False,
+        "secondary_people": 0,
+        "naloxone_used": 0,
+        "reversals_reported": 0,
+        "referrals": [],
+    }
+    body.update(fields)
+    return body
+
+
+def receipt_body(site: str, lines: list[dict], client_id: str | None = None, **fields) -> dict:
+    body = {"client_id": client_id or str(uuid.uuid4()), "site": site, "occurred_at": now_iso(),
+            "lines": lines}
+    body.update(fields)
+    return body
+
+
+def receipt_line(item: str, quantity: int, lot: str = "LOT-1",
+                 expires_on: str | None = "2031-12-31") -> dict:
+    return {"item": item, "quantity": quantity, "lot": lot, "expires_on": expires_on}
+
+
+def adjustment_body(site: str, reason: str, lines: list[tuple[str, str | None, int]],
+                    client_id: str | None = None, **fields) -> dict:
+    body = {"client_id": client_id or str(uuid.uuid4()), "site": site, "occurred_at": now_iso(),
+            "reason": reason,
+            "lines": [{"item": item, "lot": lot, "quantity": qty} for item, lot, qty in lines]}
+    if reason == "other":
+        body.setdefault("note", "test note")
+    body.update(fields)
+    return body
+
+
+def assert_problem(response, status: int | tuple[int, ...], field: str | None = None) -> dict:
+    """Assert a problem+json answer with ``status`` whose ``errors`` names ``field``."""
+    statuses = status if isinstance(status, tuple) else (status,)
+    body = response.get_data(as_text=True)
+    assert response.status_code in statuses, (response.status_code, body)
+    assert response.mimetype == PROBLEM, (response.mimetype, body)
+    problem = response.get_json(force=True)
+    assert problem["status"] == response.status_code, problem
+    assert problem.get("title"), problem
+    if field is not None:
+        errors = problem.get("errors") or {}
+        assert field in errors, (field, problem)
+        assert errors[field] and all(isinstance(m, str) and m for m in errors[field]), problem
+    return problem
+
+
+def row_counts(tables=WRITTEN_TABLES) -> dict[str, int]:
+    db.session.rollback()  # see what other connections committed
+    return {t: db.session.execute(text(f"SELECT count(*) FROM {t}")).scalar_one() for t in tables}
+
+
+_LEDGER_SQL = """
+SELECT e.site_id, l.item_id, coalesce(l.lot_id, 0) AS lot_key, sum(l.quantity) AS total
+FROM stock_event_line l JOIN stock_event e ON e.id = l.event_id
+GROUP BY e.site_id, l.item_id, coalesce(l.lot_id, 0)
+"""
+
+
+def ledger_sums() -> dict[tuple[int, int, int], int]:
+    """Sum of ledger lines per (site_id, item_id, lot_key), computed straight from the ledger."""
+    db.session.rollback()
+    return {(s, i, k): int(t) for s, i, k, t in db.session.execute(text(_LEDGER_SQL))}
+
+
+def balances() -> dict[tuple[int, int, int], int]:
+    db.session.rollback()
+    rows = db.session.execute(text("SELECT site_id, item_id, lot_key, on_hand FROM stock_balance"))
+    return {(s, i, k): int(q) for s, i, k, q in rows}
+
+
+def ledger_mismatches() -> list:
+    """Every (site, item, lot) whose balance differs from its ledger sum (empty when consistent).
+
+    Uses our own SQL; also runs ``inventory.stock.check.find_mismatches`` when it exists, so the
+    project's checker is held to the same answer.
+    """
+    sums, held = ledger_sums(), balances()
+    ours = sorted((key, sums.get(key, 0), held.get(key, 0)) for key in set(sums) | set(held)
+                  if sums.get(key, 0) != held.get(key, 0))
+    try:
+        from inventory.stock.check import find_mismatches
+    except ImportError:
+        return ours
+    theirs = list(find_mismatches())
+    db.session.rollback()
+    assert bool(theirs) == bool(ours), ("find_mismatches disagrees with plain SQL", theirs, ours)
+    return ours
+
+
+def site_id(code: str) -> int:
+    return db.session.execute(text("SELECT id FROM site WHERE code = :c"), {"c": code}).scalar_one()
+
+
+def item_id(code: str) -> int:
+    return db.session.execute(text("SELECT id FROM item WHERE code = :c"), {"c": code}).scalar_one()
+
+
+def on_hand_total(site: str, item: str) -> int:
+    """Ledger sum for (site, item) across all lots."""
+    sid, iid = site_id(site), item_id(item)
+    return sum(v for (s, i, _), v in ledger_sums().items() if s == sid and i == iid)
+
+
+def post(client, url: str, headers: dict, body) -> object:
+    return client.post(url, json=body, headers=headers)
+
+
+# Argon2 costs ~0.2 s a hash; these users never sign in with a password, so a placeholder will do
+# (verify_password answers False for it).
+_NO_PASSWORD = "not-a-password-hash"
+
+
+def fast_user(role: str, sites=(), email: str | None = None):
+    """A committed user of ``role`` assigned to ``sites`` (codes; created when missing)."""
+    from inventory.auth.models import User
+    from tests import factories
+
+    user = User(email=email or f"{role}-{uuid.uuid4().hex[:12]}@example.org", role=role,
+                password_hash=_NO_PASSWORD, active=True)
+    user.sites = [factories.make_site(code) for code in sites]
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def bearer(role: str, sites=()) -> dict:
+    """Bearer headers for a new user of ``role`` (committed)."""
+    from tests import factories
+
+    user = fast_user(role, sites)
+    token = factories.make_token(user)
+    db.session.commit()
+    return {"Authorization": f"Bearer {token}"}
