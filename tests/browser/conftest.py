@@ -48,14 +48,22 @@ def live_server(app):
 
 
 @pytest.fixture
-def live_url(live_server, db):
+def live_url(live_server, app, db, monkeypatch):
     """Base URL of the live server, with the database freshly emptied and seeded.
 
-    The test's own app context is left without an open transaction, so a SQLite write lock held
-    here never blocks the server thread."""
+    The server behaves as in production for the test's duration: the first-run redirect to /setup
+    and CSRF checks are on (the suite turns both off for the test client). The test's own app
+    context is left without an open transaction, so a SQLite write lock held here never blocks
+    the server thread."""
+    from inventory.first_run import forget_setup_state
+
+    monkeypatch.setitem(app.config, "SETUP_REDIRECT", True)
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    forget_setup_state()  # the tables were just emptied: no admin any more
     db.session.rollback()
     yield live_server
     db.session.rollback()
+    forget_setup_state()
 
 
 @pytest.fixture(scope="session")
@@ -103,6 +111,22 @@ def make_login_user(live_url):
         return email
 
     return _make
+
+
+def sign_in(page, base_url: str, email: str, password: str = PASSWORD) -> None:
+    """Sign in through the login form; ends on the page the form leads to."""
+    page.goto(f"{base_url}/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+
+
+def open_menu(page) -> None:
+    """On a narrow screen the navigation sits behind the menu toggle: open it."""
+    toggle = page.locator("label.nav-toggle-label")
+    if toggle.is_visible() and not page.locator("#nav-toggle").is_checked():
+        toggle.click()
 
 
 def assert_no_horizontal_overflow(page) -> None:
