@@ -6,6 +6,7 @@ most visits, naloxone in about a third, test strips often, wound care kits rarel
 """
 import random
 from dataclasses import dataclass
+from functools import cache
 
 from inventory.encounters.models import REFERRAL_TYPES
 
@@ -138,7 +139,8 @@ def draw_visit(rng: random.Random, kind: str) -> Visit:
     return Visit(items, returned, estimated, secondary, used, reversals, referrals)
 
 
-def usage_per_visit(kind: str, samples: int = 4000) -> dict[str, float]:
+@cache
+def usage_per_visit(kind: str, samples: int = 3000) -> dict[str, float]:
     """Average units of each item per visit at a site of ``kind`` (for replenishment)."""
     rng = random.Random(7)
     totals: dict[str, int] = {}
