@@ -73,7 +73,7 @@ def build_report(conn: Connection, template: str, period: Period,
     generated_at = generated_at or datetime.now(UTC)
     say(f"Aggregating {period.label} in SQL")
     builder = build_funder_sheets if template == "funder" else build_naloxone_sheets
-    sheets = builder(conn, period, site_ids, settings)
+    sheets = builder(conn, period, site_ids, settings, say)
     sheets.append(Sheet("Notes", _notes(template, period, settings, site_codes, generated_at),
                         frozen_columns=1))
     title = f"{settings.program_name} - {TEMPLATES[template]} - {period.label}"

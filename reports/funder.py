@@ -79,13 +79,15 @@ def _formats(columns) -> dict[str, str]:
     return {c: (RATIO_FORMAT if c == LABELS["return_ratio"] else COUNT_FORMAT) for c in columns}
 
 
-def build_funder_sheets(conn, period, site_ids, settings: ReportSettings) -> list[Sheet]:
+def build_funder_sheets(conn, period, site_ids, settings: ReportSettings,
+                        say=lambda _m: None) -> list[Sheet]:
     threshold = settings.suppression_threshold
     agg = collect(conn, period, site_ids)
     demo_frame = queries.demographics(conn, period, site_ids)
     collected = not demo_frame.empty and demo_frame[
         ["age_range", "gender", "race_ethnicity"]].notna().any().any()
     demographics = _demographic_counts(demo_frame) if collected else None
+    say("Suppressing small counts of people")
     hidden = plan_suppression(agg, demographics, threshold)
     person_labels = [LABELS[k] for k in PERSON_KEYS]
     total = _total_row(agg, hidden, threshold)
@@ -120,6 +122,7 @@ def build_funder_sheets(conn, period, site_ids, settings: ReportSettings) -> lis
                         list(CATEGORY_COLUMNS.values()), rows=len(period.months))))
 
     sheets.append(Sheet("Items", _items_frame(agg), formats={}, frozen_columns=2, total_row=True))
+    say("Inventory: opening and closing stock from the ledger")
     inventory = inventory_frame(conn, period, site_ids, agg.items, agg.sites, agg.movements)
     sheets.append(Sheet("Inventory", inventory, frozen_columns=3,
                         formats={c: COUNT_FORMAT for c in inventory.columns[3:]}))

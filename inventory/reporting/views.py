@@ -1,3 +1,105 @@
-from flask import Blueprint
+"""The reports page: pick a period and sites, preview the Summary, download .xlsx or CSV zip.
+
+Coordinators, reporters and admins only (staff get 403; anonymous users the login page).
+"""
+import io
+
+from flask import Blueprint, render_template, request, send_file
+from marshmallow import Schema, ValidationError, fields, validate
+
+from inventory.auth.permissions import REPORT_READERS, require_roles
+from inventory.errors import InvalidInput
+from inventory.reporting import services
+from inventory.reporting.chart import bar_chart
+from reports import TEMPLATES
+from reports.csvzip import write_csv_zip
+from reports.xlsx import write_xlsx
 
 bp = Blueprint("reporting", __name__, url_prefix="/reports")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class ReportArgs(Schema):
+    """Query string of the reports page and its downloads."""
+
+    period = fields.String(load_default="quarter",
+                           validate=validate.OneOf(["quarter", "month", "range"]))
+    quarter = fields.String(load_default=None)
+    month = fields.String(load_default=None, validate=validate.Regexp(r"^\d{4}-\d{2}$"))
+    date_from = fields.Date(load_default=None, data_key="from")
+    date_to = fields.Date(load_default=None, data_key="to")
+    site = fields.List(fields.String(validate=validate.Length(max=32)), load_default=list)
+    template = fields.String(load_default="funder", validate=validate.OneOf(list(TEMPLATES)))
+
+
+@bp.before_request
+@require_roles(*REPORT_READERS)
+def _report_readers_only():
+    return None
+
+
+def _args() -> dict:
+    raw = {k: v for k, v in request.args.items() if k != "site" and v != ""}
+    raw["site"] = [s for s in request.args.getlist("site") if s]
+    return ReportArgs().load(raw, unknown="exclude")
+
+
+def _request(args: dict) -> services.ReportRequest:
+    return services.ReportRequest(
+        period_kind=args["period"], quarter=args["quarter"], month=args["month"],
+        date_from=args["date_from"], date_to=args["date_to"], sites=tuple(args["site"]),
+        template=args["template"])
+
+
+@bp.route("/")
+def index():
+    settings = services.settings()
+    quarters = [(q.label.split(" (")[0].replace(" ", ""), q.label)
+                for q in services.recent_quarters(settings)]
+    context = {"settings": settings, "quarters": quarters, "sites": services.all_sites(),
+               "templates": TEMPLATES, "errors": {}, "report": None, "chart": None,
+               "query": request.query_string.decode()}
+    try:
+        args = _args()
+    except ValidationError as exc:
+        context.update(errors=exc.messages, args=request.args)
+        return render_template("reporting/index.html", **context), 422
+    context["args"] = args
+    if "period" not in request.args:
+        args["quarter"] = args["quarter"] or quarters[1][0]  # the last complete quarter
+        return render_template("reporting/index.html", **context)
+    try:
+        report = services.make_report(_request(args))
+    except InvalidInput as exc:
+        context["errors"] = exc.errors
+        return render_template("reporting/index.html", **context), 422
+    chart_sheet = next((s for s in report.sheets if s.chart is not None), None)
+    context.update(report=report, chart=bar_chart(chart_sheet) if chart_sheet else None)
+    return render_template("reporting/index.html", **context)
+
+
+def _download(kind: str):
+    try:
+        report = services.make_report(_request(_args()))
+    except ValidationError as exc:
+        return {"errors": exc.messages}, 422
+    buffer = io.BytesIO()
+    if kind == "xlsx":
+        write_xlsx(report, buffer)
+        mimetype = XLSX
+    else:
+        write_csv_zip(report, buffer)
+        mimetype = "application/zip"
+    buffer.seek(0)
+    return send_file(buffer, mimetype=mimetype, as_attachment=True,
+                     download_name=f"{report.filename_stem}.{kind}")
+
+
+@bp.route("/download.xlsx")
+def download_xlsx():
+    return _download("xlsx")
+
+
+@bp.route("/download.zip")
+def download_zip():
+    return _download("zip")

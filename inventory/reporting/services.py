@@ -1,0 +1,101 @@
+"""Resolve a report request (period and sites) and build the report.
+
+Errors: :class:`inventory.errors.InvalidInput` naming the field (``quarter``, ``month``,
+``date_from``, ``date_to``, ``sites``, ``template``).
+"""
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+import reports
+from inventory.catalog.models import Site
+from inventory.errors import InvalidInput
+from inventory.extensions import db
+from reports.model import Report, ReportSettings
+from reports.periods import (Period, PeriodError, calendar_month, date_range, parse_quarter,
+                             quarter_containing)
+
+MAX_RANGE_DAYS = 3 * 366
+
+
+@dataclass
+class ReportRequest:
+    period_kind: str = "quarter"      # quarter, month or range
+    quarter: str | None = None        # FY2027Q1
+    month: str | None = None          # 2026-07
+    date_from: date | None = None
+    date_to: date | None = None
+    sites: tuple[str, ...] = ()       # site codes; empty = all
+    template: str = "funder"
+
+
+def settings() -> ReportSettings:
+    return reports.load_settings(db.session.connection())
+
+
+def local_today(report_settings: ReportSettings) -> date:
+    return datetime.now(UTC).astimezone(ZoneInfo(report_settings.timezone)).date()
+
+
+def recent_quarters(report_settings: ReportSettings, count: int = 8) -> list[Period]:
+    """The current fiscal quarter and the ones before it, newest first."""
+    start, tz = report_settings.fiscal_year_start_month, report_settings.timezone
+    quarters, day = [], local_today(report_settings)
+    for _ in range(count):
+        quarter = quarter_containing(day, start, tz)
+        quarters.append(quarter)
+        day = quarter.first_day.replace(day=1)
+        day = date(day.year - (day.month == 1), (day.month - 2) % 12 + 1, 1)
+    return quarters
+
+
+def resolve_period(req: ReportRequest, report_settings: ReportSettings) -> Period:
+    tz, start = report_settings.timezone, report_settings.fiscal_year_start_month
+    try:
+        if req.period_kind == "quarter":
+            if not req.quarter:
+                raise InvalidInput("Choose a quarter.", field="quarter")
+            return parse_quarter(req.quarter, start, tz)
+        if req.period_kind == "month":
+            try:
+                year, month = (int(p) for p in (req.month or "").split("-"))
+            except ValueError:
+                raise InvalidInput("Give the month as YYYY-MM.", field="month") from None
+            return calendar_month(year, month, tz)
+        if req.date_from is None or req.date_to is None:
+            raise InvalidInput("Give both the first and the last day.", field="date_from")
+        if (req.date_to - req.date_from).days > MAX_RANGE_DAYS:
+            raise InvalidInput("A date range may span at most three years.", field="date_to")
+        return date_range(req.date_from, req.date_to, tz)
+    except PeriodError as exc:
+        field = {"quarter": "quarter", "month": "month"}.get(req.period_kind, "date_to")
+        raise InvalidInput(str(exc), field=field) from None
+
+
+def resolve_sites(codes) -> tuple[list[int] | None, list[str] | None]:
+    """Site ids and codes for the filter, or (None, None) for every site."""
+    codes = sorted({c.strip() for c in codes if c and c.strip()})
+    if not codes:
+        return None, None
+    found = db.session.execute(select(Site.id, Site.code).where(Site.code.in_(codes))).all()
+    missing = sorted(set(codes) - {code for _, code in found})
+    if missing:
+        raise InvalidInput(f"Unknown site code(s): {', '.join(missing)}.", field="sites")
+    return [site_id for site_id, _ in found], codes
+
+
+def make_report(req: ReportRequest, progress=None) -> Report:
+    """Build the requested report from the database as it stands now (read-only)."""
+    if req.template not in reports.TEMPLATES:
+        raise InvalidInput("Unknown report template.", field="template")
+    report_settings = settings()
+    period = resolve_period(req, report_settings)
+    site_ids, site_codes = resolve_sites(req.sites)
+    return reports.build_report(db.session.connection(), req.template, period, site_ids,
+                                site_codes, settings=report_settings, progress=progress)
+
+
+def all_sites() -> list[Site]:
+    return list(db.session.scalars(select(Site).order_by(Site.code)))
