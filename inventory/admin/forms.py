@@ -2,6 +2,7 @@
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, EmailField, IntegerField, PasswordField, SelectField,
                      SelectMultipleField, StringField, widgets)
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange
 
 from inventory.auth.forms import MONTHS
@@ -18,7 +19,7 @@ class CheckboxListField(SelectMultipleField):
 
 
 def _choices(values):
-    return [(v, v.replace("_", " ")) for v in values]
+    return [SelectChoice(v, v.replace("_", " ")) for v in values]
 
 
 class _UserAccessForm(FlaskForm):
@@ -26,7 +27,7 @@ class _UserAccessForm(FlaskForm):
     sites = CheckboxListField("Sites (staff see and write only these)", choices=[])
 
     def set_site_choices(self, sites) -> None:
-        self.sites.choices = [(s.code, f"{s.code} — {s.name}") for s in sites]
+        self.sites.choices = [SelectChoice(s.code, f"{s.code} — {s.name}") for s in sites]
 
 
 class UserCreateForm(_UserAccessForm):

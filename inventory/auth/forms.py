@@ -1,11 +1,12 @@
 """Sign-in and first-run setup forms (Flask-WTF: every form carries a CSRF token)."""
 from flask_wtf import FlaskForm
 from wtforms import EmailField, IntegerField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, EqualTo, Length, NumberRange
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange
 
 from inventory.auth.services import MIN_PASSWORD_LENGTH
 
-MONTHS = [(str(n), name) for n, name in enumerate(
+MONTHS = [SelectChoice(str(n), name) for n, name in enumerate(
     ("January", "February", "March", "April", "May", "June", "July", "August", "September",
      "October", "November", "December"), start=1)]
 
@@ -22,7 +23,7 @@ class SetupForm(FlaskForm):
     fiscal_year_start_month = SelectField("Fiscal year starts in", choices=MONTHS, default="7",
                                           coerce=int)
     suppression_threshold = IntegerField("Suppression threshold", default=11,
-                                         validators=[DataRequired(), NumberRange(min=2)])
+                                         validators=[InputRequired(), NumberRange(min=2, message="Must be at least 2.")])
     email = EmailField("Admin email", validators=[DataRequired(), Length(max=254)])
     password = PasswordField("Admin password",
                              validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH)])
