@@ -29,23 +29,28 @@ VOID_REASONS = ("Entered twice", "Wrong site selected", "Training entry")
 def allocate(rng: random.Random, total: int, sites: list[tuple[DemoSite, int]], start: date
              ) -> dict[int, list[int]]:
     """Split ``total`` visits over sites (by share) and open days (by weekday, growth, noise)."""
-    expected = []
-    for site, site_id in sites:
+    shares = [total * site.share for site, _ in sites]
+    per_site = [int(share) for share in shares]
+    # Largest remainders get the visits that rounding down left over, so the total is exact.
+    by_fraction = sorted(range(len(sites)), key=lambda i: shares[i] - per_site[i], reverse=True)
+    for i in by_fraction[:total - sum(per_site)]:
+        per_site[i] += 1
+    counts = {}
+    for (site, site_id), site_total in zip(sites, per_site):
         weights = []
         for day in range(DAYS):
             hours = site.hours.get((start + timedelta(days=day)).weekday())
             # The program grows ~30% over the year; days vary by about 15%.
             weights.append(hours[0] * (0.85 + 0.3 * day / DAYS) * rng.lognormvariate(0, 0.15)
                            if hours else 0.0)
-        scale = total * site.share / sum(weights)
-        expected += [(w * scale, site_id, day) for day, w in enumerate(weights)]
-    counts = {site_id: [0] * DAYS for _, site_id in sites}
-    for value, site_id, day in expected:
-        counts[site_id][day] = int(value)
-    left = total - sum(map(sum, counts.values()))
-    # Largest remainders get the visits that rounding down left over, so the total is exact.
-    for value, site_id, day in sorted(expected, key=lambda e: e[0] - int(e[0]), reverse=True)[:left]:
-        counts[site_id][day] += 1
+        scale = site_total / sum(weights)
+        days = [int(w * scale) for w in weights]
+        left = site_total - sum(days)
+        if left:
+            for day in rng.choices(range(DAYS), [w * scale - d for w, d in zip(weights, days)],
+                                   k=left):
+                days[day] += 1
+        counts[site_id] = days
     return counts
 
 
