@@ -70,6 +70,15 @@ def test_deactivated_user_cannot_log_in(client, make_user, db):
     assert not _signed_in(client)
 
 
+def test_deactivating_ends_an_open_session(client, login_as, db):
+    user = login_as("coordinator")
+    assert _signed_in(client)
+    user.active = False
+    db.session.commit()
+    response = client.get("/")
+    assert response.status_code == 302 and response.location.startswith("/login")
+
+
 def test_logout_needs_post(client, login_as):
     login_as("staff")
     assert client.get("/logout").status_code == 405

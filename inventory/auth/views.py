@@ -1,7 +1,7 @@
 """Sign in, sign out, and the first-run setup page (with the redirect that leads to it)."""
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 
 from inventory.admin.services import complete_setup
@@ -13,21 +13,25 @@ from inventory.first_run import setup_done
 
 bp = Blueprint("auth", __name__)
 
-# Paths that work before setup: the setup page itself, static files and the API.
+# Paths that work before setup: the setup page itself (static files and the API are never sent).
 _SETUP_EXEMPT_PREFIXES = ("/setup", "/static/", "/api/")
 
 
 @bp.before_app_request
-def _redirect_to_setup():
-    """Until the first admin exists, send every HTML page to /setup.
+def _pages_before_request():
+    """For HTML pages: end the session of a deactivated user, and until the first admin exists
+    send every page to /setup.
 
-    Off under TESTING unless ``SETUP_REDIRECT`` is set, so tests of other pages need no admin.
+    The setup redirect is off under TESTING unless ``SETUP_REDIRECT`` is set, so tests of other
+    pages need no admin.
     """
-    from flask import current_app
-
+    if request.path.startswith(("/static/", "/api/")) or request.endpoint == "static":
+        return None
+    if current_user.is_authenticated and not current_user.active:
+        logout_user()  # deactivated since signing in: the next check sends them to sign-in
     if not current_app.config.get("SETUP_REDIRECT", not current_app.testing):
         return None
-    if request.path.startswith(_SETUP_EXEMPT_PREFIXES) or request.endpoint == "static":
+    if request.path.startswith(_SETUP_EXEMPT_PREFIXES):
         return None
     if not setup_done():
         return redirect(url_for("auth.setup"))
