@@ -17,6 +17,7 @@ HEADER_FONT = Font(bold=True, color="FFFFFF")
 TOTAL_FILL = PatternFill("solid", fgColor="DDEBF7")
 THIN = Side(style="thin", color="808080")
 DEFAULT_COUNT = "#,##0"
+RATIO_FORMAT = "0.00"
 MAX_WIDTH = 60
 
 
@@ -54,9 +55,11 @@ def _write_sheet(ws, sheet: Sheet) -> None:
         for (cell,) in ws.iter_rows(min_row=2, min_col=index, max_col=index):
             if isinstance(cell.value, bool):
                 continue
-            if isinstance(cell.value, (int, float)):
-                cell.number_format = fmt or (DEFAULT_COUNT if isinstance(cell.value, int)
-                                             else "0.00")
+            if isinstance(cell.value, int):
+                cell.number_format = fmt or DEFAULT_COUNT
+            elif isinstance(cell.value, float):
+                # A ratio in a column of counts (the Summary) keeps its decimals.
+                cell.number_format = fmt if fmt and "." in fmt else RATIO_FORMAT
             elif person and isinstance(cell.value, str):
                 cell.alignment = right  # a suppressed count sits where the number would
         letter = get_column_letter(index)

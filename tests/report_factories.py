@@ -114,3 +114,12 @@ def void(enc: Encounter, at: datetime, reason="entered twice") -> StockEvent:
     enc.voided_at, enc.void_reason, enc.void_event_id = at, reason, reversal.id
     db.session.flush()
     return reversal
+
+
+def run_report(template: str, period, site_ids=None, site_codes=None, generated_at=None):
+    """Build a report on the session's own connection (a second SQLite connection would wait
+    for the test's write lock)."""
+    from reports import build_report
+
+    return build_report(db.session.connection(), template, period, site_ids, site_codes,
+                        generated_at=generated_at)

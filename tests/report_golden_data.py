@@ -1,0 +1,116 @@
+"""The hand-built dataset of the golden report test (FY2027 Q1 = Jul-Sep 2026, America/New_York,
+threshold 3) and the figures computed by hand from it. Local noon is 16:00 UTC in summer."""
+from datetime import UTC, date, datetime
+
+from tests import report_factories as f
+
+TZ = "America/New_York"
+
+
+def utc(*args) -> datetime:
+    return datetime(*args, tzinfo=UTC)
+
+
+def build() -> dict:
+    f.settings(TZ, threshold=3, fiscal_start=7)
+    f.site("A"), f.site("B")
+    narcan_lot = f.lot("NARCAN-4MG", date(2026, 11, 15))
+    fts_lot = f.lot("FTS", date(2027, 6, 1))
+    f.event("receipt", "A", utc(2026, 6, 1, 16), [("SYR-1ML-28G", 500), ("NARCAN-4MG", 24, narcan_lot),
+                                                  ("FTS", 100, fts_lot)])
+    p0 = f.participant("p0", utc(2026, 6, 15, 16), age="25_34")
+    p1 = f.participant("p1", utc(2026, 7, 5, 16), age="25_34", gender="woman", race="white")
+    p2 = f.participant("p2", utc(2026, 7, 10, 16), age="35_44", gender="man", race="black")
+    p3 = f.participant("p3", utc(2026, 8, 15, 16))
+    f.handout("B", utc(2026, 6, 15, 16), {"SYR-1ML-28G": 10}, who=p0)          # before the period
+    f.event("receipt", "B", utc(2026, 7, 2, 16), [("SYR-1ML-27G", 200)])
+    f.handout("A", utc(2026, 7, 5, 16), {"SYR-1ML-28G": 20, "NARCAN-4MG": 1}, who=p1, returned=10,
+              referrals=["medical"])
+    f.handout("A", utc(2026, 7, 10, 16), {"SYR-1ML-28G": 10, "FTS": 5}, who=p2, returned=10,
+              used=1, reversals=1)
+    f.handout("A", utc(2026, 7, 12, 16), {"CONDOM-EXT": 12}, secondary=2)
+    f.handout("B", utc(2026, 7, 20, 16), {"SYR-1ML-27G": 30, "NALOXONE-IM": 2}, who=p0,
+              returned=30, referrals=["housing", "treatment_moud"])
+    f.event("transfer_out", "A", utc(2026, 8, 1, 16), [("SYR-1ML-28G", -100)], counterpart="B")
+    f.event("transfer_in", "B", utc(2026, 8, 1, 20), [("SYR-1ML-28G", 100)], counterpart="A")
+    f.handout("A", utc(2026, 8, 3, 16), {"SYR-1ML-28G": 20}, who=p1, returned=20)
+    f.handout("B", utc(2026, 8, 15, 16), {"XTS": 4, "SMOKE-KIT": 2}, who=p3)
+    voided = f.handout("B", utc(2026, 8, 16, 16), {"SYR-1ML-28G": 10}, returned=5, reversals=4)
+    f.void(voided, utc(2026, 8, 16, 18))
+    f.event("disposal", "A", utc(2026, 9, 1, 16), [("NARCAN-4MG", -1, narcan_lot)])
+    f.event("adjustment", "B", utc(2026, 9, 2, 16), [("SYR-1ML-27G", -5)])
+    # 23:30 on the quarter's last day, New York time (EDT, UTC-4): inside Q1.
+    f.handout("B", utc(2026, 10, 1, 3, 30), {"NARCAN-4MG": 3}, used=2, reversals=2)
+    # 00:30 the next day: outside.
+    f.handout("A", utc(2026, 10, 1, 4, 30), {"SYR-1ML-28G": 5}, who=p2, returned=5)
+    return {"p0": p0, "p1": p1, "p2": p2, "p3": p3}
+
+
+S = "<3"
+# Summary, in order: (indicator, value)
+SUMMARY = [
+    ("Encounters", 7), ("Unique participants", 4), ("New participants", 3),
+    ("Encounters without a participant code", S), ("Syringes distributed", 80),
+    ("Syringes returned", 70), ("Syringe return ratio", 0.875), ("Naloxone kits distributed", 6),
+    ("Naloxone doses distributed", 12), ("Naloxone kits used (reported)", 3),
+    ("Overdose reversals reported", 3), ("Fentanyl test strips distributed", 5),
+    ("Xylazine test strips distributed", 4), ("Condoms and lubricant distributed", 12),
+    ("Safer smoking/snorting kits distributed", 2),
+    ("People reached through secondary distribution", S), ("Referrals: Treatment / MOUD", S),
+    ("Referrals: Medical care", S), ("Referrals: Wound care", 0), ("Referrals: HIV/HCV testing", 0),
+    ("Referrals: PrEP/PEP", 0), ("Referrals: Housing", S), ("Referrals: Mental health", 0),
+    ("Referrals: Other", 0),
+]
+_LABELS = [label for label, _ in SUMMARY]
+
+
+def _row(first: list, values: list) -> list:
+    return first + values
+
+
+# By site rows: Site, Site name, then one value per Summary indicator.
+BY_SITE = [
+    _row(["A", "Site A"], [4, S, S, S, 50, 40, 0.8, 1, 2, S, S, 5, 0, 12, 0, S, 0, S, 0, 0, 0, 0, 0, 0]),
+    _row(["B", "Site B"], [3, S, S, S, 30, 30, 1.0, 5, 10, S, S, 0, 4, 0, 2, 0, S, 0, 0, 0, 0, S, 0, 0]),
+    _row(["Total", "All selected sites"], [v for _, v in SUMMARY]),
+]
+# By month rows: Month, then the indicators, then units per category (catalogue category order:
+# syringe, naloxone, fentanyl, xylazine, condom, smoking kit, injection supply, wound care, other).
+BY_MONTH = [
+    ["2026-07", 4, S, S, S, 60, 50, round(50 / 60, 4), 3, 6, S, S, 5, 0, 12, 0, S, S, S, 0, 0, 0,
+     S, 0, 0, 60, 3, 5, 0, 12, 0, 0, 0, 0],
+    ["2026-08", S, S, S, 0, 20, 20, 1.0, 0, 0, 0, 0, 0, 4, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+     20, 0, 0, 4, 0, 2, 0, 0, 0],
+    ["2026-09", S, 0, 0, S, 0, 0, None, 3, 6, S, S, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+     0, 3, 0, 0, 0, 0, 0, 0, 0],
+    ["Total", *[v for _, v in SUMMARY], 80, 6, 5, 4, 12, 2, 0, 0, 0],
+]
+# Items sheet: units per site for the items with any activity (others are 0).
+ITEMS = {
+    "A": {"1 mL 28G ½\" syringe": 50, "Naloxone nasal spray 4 mg twin pack": 1,
+          "Fentanyl test strip": 5, "External condom": 12},
+    "B": {"1 mL 27G ½\" syringe": 30, "Naloxone intramuscular 0.4 mg/mL kit": 2,
+          "Xylazine test strip": 4, "Safer smoking kit (pipe, mouthpieces, screens)": 2,
+          "Naloxone nasal spray 4 mg twin pack": 3},
+}
+# Inventory rows: site, item code, opening, received, in, out, distributed, disposed, adjusted,
+# closing, expiring within 90 days (the NARCAN lot expires 2026-11-15, before Sep 30 + 90 days).
+INVENTORY = [
+    ("A", "SYR-1ML-28G", 500, 0, 0, 100, 50, 0, 0, 350, 0),
+    ("A", "NARCAN-4MG", 24, 0, 0, 0, 1, 1, 0, 22, 23),
+    ("A", "FTS", 100, 0, 0, 0, 5, 0, 0, 95, 0),
+    ("A", "CONDOM-EXT", 0, 0, 0, 0, 12, 0, 0, -12, 0),
+    ("B", "SYR-1ML-28G", -10, 0, 100, 0, 0, 0, 0, 90, 0),
+    ("B", "SYR-1ML-27G", 0, 200, 0, 0, 30, 0, -5, 165, 0),
+    ("B", "NARCAN-4MG", 0, 0, 0, 0, 3, 0, 0, -3, 0),
+    ("B", "NALOXONE-IM", 0, 0, 0, 0, 2, 0, 0, -2, 0),
+    ("B", "XTS", 0, 0, 0, 0, 4, 0, 0, -4, 0),
+    ("B", "SMOKE-KIT", 0, 0, 0, 0, 2, 0, 0, -2, 0),
+]
+# Demographics of the 4 participants served (p0: 25-34 only; p3: nothing recorded).
+DEMOGRAPHICS = {
+    ("Age range", "25 34"): S, ("Age range", "35 44"): S, ("Age range", "not recorded"): S,
+    ("Gender", "woman"): S, ("Gender", "man"): S, ("Gender", "not recorded"): S,
+    ("Race / ethnicity", "white"): S, ("Race / ethnicity", "black"): S,
+    ("Race / ethnicity", "not recorded"): S,
+}
