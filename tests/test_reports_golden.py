@@ -171,6 +171,6 @@ def test_site_filter_and_csv_zip(db):
     with zipfile.ZipFile(buffer) as archive:
         names = archive.namelist()
         assert names == ["summary.csv", "by-site.csv", "by-month.csv", "items.csv",
-                         "inventory.csv", "notes.csv"]
+                         "inventory.csv", "demographics.csv", "notes.csv"]
         summary_csv = pd.read_csv(io.BytesIO(archive.read("summary.csv")), encoding="utf-8-sig")
     assert summary_csv["Value"].tolist()[:3] == ["3", "<3", "<3"]
