@@ -45,7 +45,7 @@ def create_once(model, client_id: UUID, print_: str, create):
 
     Two requests with the same new client_id may race past the first check (PostgreSQL, read
     committed); the loser's insert hits the unique index inside a savepoint and is answered
-    as a replay, or a Conflict if its body differs.
+    as a replay, or a Conflict if its body differs. Raises Conflict (field client_id).
     """
     from sqlalchemy.exc import IntegrityError
 
@@ -58,5 +58,8 @@ def create_once(model, client_id: UUID, print_: str, create):
     except IntegrityError:
         existing = find_replay(model, client_id, print_)
         if existing is None:
-            raise
+            # The id is taken by a record of another kind (an encounter's and its stock
+            # event's share one): a client bug, never a second record.
+            raise Conflict("This client_id was already used for another record.",
+                           field="client_id") from None
         return existing, False
