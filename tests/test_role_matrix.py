@@ -106,6 +106,11 @@ TABLE: dict[tuple[str, str], Route] = {
                                                        ok=FORM_POST_OK),
     ("/admin/settings", "GET"): Route("/admin/settings", ADMINS),
     ("/admin/settings", "POST"): Route("/admin/settings", ADMINS, ok=FORM_POST_OK),
+    ("/reports/", "GET"): Route("/reports/", REPORT_READERS),
+    ("/reports/download.xlsx", "GET"): Route(
+        "/reports/download.xlsx?period=month&month=2026-10", REPORT_READERS),
+    ("/reports/download.zip", "GET"): Route(
+        "/reports/download.zip?period=month&month=2026-10", REPORT_READERS),
 }
 # Served to anyone by design: not part of the matrix.
 UNCHECKED = {("/static/<path:filename>", "GET")}
