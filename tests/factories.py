@@ -1,4 +1,5 @@
 """Small builders for test data. They flush; the test (or fixture) commits."""
+import functools
 import itertools
 import secrets
 
@@ -11,6 +12,12 @@ from inventory.catalog.models import Item, Site
 from inventory.extensions import db
 
 _seq = itertools.count(1)
+
+
+@functools.cache
+def _hashed(password: str) -> str:
+    """argon2 is slow by design; hash each test password once per session."""
+    return hash_password(password)
 
 
 def make_site(code: str | None = None, kind: str = "fixed", name: str | None = None) -> Site:
@@ -26,7 +33,7 @@ def make_site(code: str | None = None, kind: str = "fixed", name: str | None = N
 def make_user(role: str = "staff", sites=(), email: str | None = None,
               password: str = "correct horse battery") -> User:
     user = User(email=email or f"user{next(_seq)}@example.org", role=role,
-                password_hash=hash_password(password), active=True)
+                password_hash=_hashed(password), active=True)
     user.sites = [s if isinstance(s, Site) else make_site(s) for s in sites]
     db.session.add(user)
     db.session.flush()
