@@ -173,7 +173,8 @@ def test_unknown_user_is_404(client, admin):
 
 def test_create_and_edit_site(client, admin, db):
     response = client.post("/admin/sites/new",
-                           data={"code": "VAN2", "name": "Night van", "kind": "mobile", "active": "y"})
+                           data={"code": "VAN2", "name": "Night van", "kind": "mobile",
+                                 "active": "y"})
     assert response.status_code == 302
     site = db.session.scalar(select(Site).where(Site.code == "VAN2"))
     assert (site.name, site.kind, site.active) == ("Night van", "mobile", True)

@@ -5,7 +5,7 @@ from wtforms import (BooleanField, EmailField, IntegerField, PasswordField, Sele
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange
 
-from inventory.auth.forms import MONTHS
+from inventory.auth.forms import MONTHS, VALID_EMAIL, strip
 from inventory.auth.models import ROLES
 from inventory.auth.services import MIN_PASSWORD_LENGTH
 from inventory.catalog.models import ITEM_CATEGORIES, SITE_KINDS
@@ -31,7 +31,8 @@ class _UserAccessForm(FlaskForm):
 
 
 class UserCreateForm(_UserAccessForm):
-    email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
+    email = EmailField("Email", filters=[strip],
+                       validators=[DataRequired(), Length(max=254), VALID_EMAIL])
     password = PasswordField("Password",
                              validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH)])
     password_confirm = PasswordField(

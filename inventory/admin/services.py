@@ -93,7 +93,7 @@ def _site_values(code, name, kind, active, exclude_id=None) -> dict:
 
 
 def create_site(code: str, name: str, kind: str, active: bool = True, actor=None) -> Site:
-    """Create a site; raises InvalidInput for a bad or duplicate code, missing name, unknown kind."""
+    """Create a site; InvalidInput for a bad or duplicate code, missing name, unknown kind."""
     values = _site_values(code, name, kind, active)
     site = Site(**values)
     db.session.add(site)

@@ -10,7 +10,7 @@ from inventory.extensions import db
 
 def record(action: str, entity: str, entity_id: Any, details: dict[str, Any] | None = None,
            user=None) -> AuditEntry:
-    """Add an audit entry (flushed, not committed). ``user`` is the actor, or None for the CLI/system.
+    """Add an audit entry (flushed, not committed). ``user`` is the actor; None for CLI/system.
 
     ``details`` must be JSON-serialisable and must never hold passwords or tokens.
     """

@@ -2,9 +2,16 @@
 from flask_wtf import FlaskForm
 from wtforms import EmailField, IntegerField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange
+from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Regexp
 
-from inventory.auth.services import MIN_PASSWORD_LENGTH
+from inventory.auth.services import EMAIL_RE, MIN_PASSWORD_LENGTH
+
+VALID_EMAIL = Regexp(EMAIL_RE, message="Enter a valid email address.")
+
+
+def strip(value):
+    return value.strip() if isinstance(value, str) else value
+
 
 MONTHS = [SelectChoice(str(n), name) for n, name in enumerate(
     ("January", "February", "March", "April", "May", "June", "July", "August", "September",
@@ -22,9 +29,11 @@ class SetupForm(FlaskForm):
                            validators=[DataRequired(), Length(max=64)])
     fiscal_year_start_month = SelectField("Fiscal year starts in", choices=MONTHS, default="7",
                                           coerce=int)
-    suppression_threshold = IntegerField("Suppression threshold", default=11,
-                                         validators=[InputRequired(), NumberRange(min=2, message="Must be at least 2.")])
-    email = EmailField("Admin email", validators=[DataRequired(), Length(max=254)])
+    suppression_threshold = IntegerField(
+        "Suppression threshold", default=11,
+        validators=[InputRequired(), NumberRange(min=2, message="Must be at least 2.")])
+    email = EmailField("Admin email", filters=[strip],
+                       validators=[DataRequired(), Length(max=254), VALID_EMAIL])
     password = PasswordField("Admin password",
                              validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH)])
     password_confirm = PasswordField(
