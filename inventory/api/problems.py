@@ -49,7 +49,10 @@ def from_http_exception(exc: HTTPException) -> Response:
             merged.update(flatten_messages(location_messages))
         # A body that is not JSON at all has no field to name but the body itself.
         errors = {("body" if key == "_schema" else key): value for key, value in merged.items()}
-    detail = exc.description if exc.code != 422 else "The request has invalid fields."
+    detail = {
+        401: "Sign in, or send an API token as 'Authorization: Bearer <token>'.",
+        422: "The request has invalid fields.",
+    }.get(exc.code, exc.description)
     headers = {}
     if exc.code == 401:
         headers["WWW-Authenticate"] = 'Bearer realm="api"'

@@ -6,6 +6,7 @@ token, which a browser never sends on its own.
 import hashlib
 
 from flask import Flask, g, request
+from flask_login import current_user
 from sqlalchemy import select
 
 from inventory.auth.models import ApiToken, User
@@ -57,7 +58,12 @@ def init_app(app: Flask) -> None:
             return
         if request.method in ("GET", "HEAD", "OPTIONS", "TRACE"):
             return
-        token = _bearer_token()
-        if token is not None and request.path.startswith("/api/"):
-            return  # a bad token is answered 401 by the endpoint, not 400 for CSRF
+        if request.routing_exception is not None:
+            return  # let the 404 or 405 through
+        if request.path.startswith("/api/") and (
+            _bearer_token() is not None or not current_user.is_authenticated
+        ):
+            # Only a session cookie can be forged by another site; a bearer token cannot,
+            # and an anonymous call is answered 401 by the endpoint.
+            return
         csrf.protect()
