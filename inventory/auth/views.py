@@ -3,6 +3,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
+from sqlalchemy.exc import IntegrityError
 
 from inventory.admin.services import complete_setup
 from inventory.auth.forms import LoginForm, SetupForm, attach_error
@@ -82,11 +83,14 @@ def setup():
             admin = complete_setup(
                 form.email.data, form.password.data, form.program_name.data, form.timezone.data,
                 form.fiscal_year_start_month.data, form.suppression_threshold.data)
+            db.session.commit()
         except DomainError as exc:
             db.session.rollback()
             attach_error(form, exc)
+        except IntegrityError:  # a concurrent setup won the race (same settings id)
+            db.session.rollback()
+            return redirect(url_for("auth.login"))
         else:
-            db.session.commit()
             login_user(admin)
             flash("Setup complete. Welcome!", "success")
             return redirect(url_for("main.home"))
