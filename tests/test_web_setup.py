@@ -107,3 +107,23 @@ def test_setup_done_when_admin_exists_already(fresh, make_user, db):
     db.session.commit()
     assert fresh.get("/login").status_code == 200
     assert fresh.get("/setup").location == "/login"
+
+
+def test_setup_state_is_cached_once_done(fresh, make_user, db):
+    """Once an admin is seen, pages stop asking the database whether setup is done."""
+    from sqlalchemy import event
+
+    make_user(role="admin")
+    db.session.commit()
+    assert fresh.get("/login").status_code == 200  # first look: queries, then remembers
+    statements = []
+
+    def count(*_args):
+        statements.append(1)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        assert fresh.get("/login").status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert statements == []
