@@ -85,32 +85,41 @@ def row_counts(tables=WRITTEN_TABLES) -> dict[str, int]:
 
 _LEDGER_SQL = """
 SELECT e.site_id, l.item_id, coalesce(l.lot_id, 0) AS lot_key, sum(l.quantity) AS total
-FROM stock_event_line l JOIN stock_event e ON e.id = l.event_id
+FROM stock_event_line l JOIN stock_event e ON e.id = l.event_id {where}
 GROUP BY e.site_id, l.item_id, coalesce(l.lot_id, 0)
 """
 
 
-def ledger_sums() -> dict[tuple[int, int, int], int]:
-    """Sum of ledger lines per (site_id, item_id, lot_key), computed straight from the ledger."""
+def _sites_clause(column: str, site_ids) -> str:
+    return "" if site_ids is None else f"WHERE {column} IN ({', '.join(map(str, site_ids))})"
+
+
+def ledger_sums(site_ids=None) -> dict[tuple[int, int, int], int]:
+    """Sum of ledger lines per (site_id, item_id, lot_key), computed straight from the ledger
+    (optionally only for ``site_ids``)."""
     db.session.rollback()
-    return {(s, i, k): int(t) for s, i, k, t in db.session.execute(text(_LEDGER_SQL))}
+    sql = _LEDGER_SQL.format(where=_sites_clause("e.site_id", site_ids))
+    return {(s, i, k): int(t) for s, i, k, t in db.session.execute(text(sql))}
 
 
-def balances() -> dict[tuple[int, int, int], int]:
+def balances(site_ids=None) -> dict[tuple[int, int, int], int]:
     db.session.rollback()
-    rows = db.session.execute(text("SELECT site_id, item_id, lot_key, on_hand FROM stock_balance"))
-    return {(s, i, k): int(q) for s, i, k, q in rows}
+    sql = ("SELECT site_id, item_id, lot_key, on_hand FROM stock_balance "
+           + _sites_clause("site_id", site_ids))
+    return {(s, i, k): int(q) for s, i, k, q in db.session.execute(text(sql))}
 
 
-def ledger_mismatches() -> list:
+def ledger_mismatches(site_ids=None) -> list:
     """Every (site, item, lot) whose balance differs from its ledger sum (empty when consistent).
 
-    Uses our own SQL; also runs ``inventory.stock.check.find_mismatches`` when it exists, so the
-    project's checker is held to the same answer.
+    Uses our own SQL; for the whole database (``site_ids`` None) it also runs
+    ``inventory.stock.check.find_mismatches`` when that exists, which must give the same answer.
     """
-    sums, held = ledger_sums(), balances()
+    sums, held = ledger_sums(site_ids), balances(site_ids)
     ours = sorted((key, sums.get(key, 0), held.get(key, 0)) for key in set(sums) | set(held)
                   if sums.get(key, 0) != held.get(key, 0))
+    if site_ids is not None:
+        return ours
     try:
         from inventory.stock.check import find_mismatches
     except ImportError:
