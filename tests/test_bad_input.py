@@ -48,6 +48,13 @@ def adj_line(**line):
     return ("/api/v1/adjustments", body)
 
 
+def disp(**over):
+    body = adjustment_body("BIA", "expired", [(ITEM, "LOT-1", 1)])
+    line = {k: over.pop(k) for k in ("quantity", "item") if k in over}
+    body["lines"][0].update(line)
+    return ("/api/v1/disposals", {**body, **over})
+
+
 FUTURE = timedelta(hours=1)
 CASES = {
     # encounters
@@ -85,6 +92,30 @@ CASES = {
     "adj unknown reason": (lambda: adj(reason="ate-it"), "reason"),
     "adj other without note": (lambda: adj(reason="other", note=None), "note"),
     "adj below zero": (lambda: adj_line(quantity=-501), "lines.0.quantity"),
+    "adj unknown lot": (lambda: adj_line(lot="NO-SUCH-LOT"), "lines.0.lot"),
+    "adj non-integer quantity": (lambda: adj_line(quantity=1.5), "lines.0.quantity"),
+    "adj quantity as string": (lambda: adj_line(quantity="-1"), "lines.0.quantity"),
+    # receipts in cases
+    "rec zero cases": (lambda: rec(lines=[{"item": ITEM, "cases": 0, "lot": "LOT-1"}]),
+                       "lines.0.cases"),
+    "rec negative cases": (lambda: rec(lines=[{"item": ITEM, "cases": -2, "lot": "LOT-1"}]),
+                           "lines.0.cases"),
+    # 1,001 cases of 100 is 100,100 units: over the per-line limit.
+    "rec huge cases": (lambda: rec(lines=[{"item": ITEM, "cases": 1001, "lot": "LOT-1"}]),
+                       "lines.0.cases"),
+    "rec no lines": (lambda: rec(lines=[]), "lines"),
+    # disposals take positive quantities
+    "disp zero quantity": (lambda: disp(quantity=0), "lines.0.quantity"),
+    "disp negative quantity": (lambda: disp(quantity=-2), "lines.0.quantity"),
+    "disp huge quantity": (lambda: disp(quantity=HUGE), "lines.0.quantity"),
+    "disp more than on hand": (lambda: disp(quantity=501), "lines.0.quantity"),
+    "disp unknown item": (lambda: disp(item="NO-SUCH-ITEM"), "lines.0.item"),
+    "disp future occurred_at": (lambda: disp(occurred_at=now_iso(FUTURE)), "occurred_at"),
+    # encounter extras
+    "enc empty participant code": (lambda: enc(participant_code=" - "), "participant_code"),
+    "enc unknown referral": (lambda: enc(referrals=["astrology"]), "referrals.0"),
+    "enc unknown type": (lambda: enc(encounter_type="teleport"), "encounter_type"),
+    "enc negative returns": (lambda: enc(syringes_returned=-1), "syringes_returned"),
 }
 
 
@@ -140,6 +171,20 @@ def test_small_clock_skew_is_accepted(client, headers):
     url, body = enc(occurred_at=now_iso(timedelta(minutes=2)))
     response = client.post(url, headers=headers, json=body)
     assert response.status_code == 201, response.get_json()
+
+
+def test_void_needs_a_reason_and_an_existing_encounter(client, headers):
+    created = client.post("/api/v1/encounters", headers=headers, json=enc()[1])
+    assert created.status_code == 201
+    before = row_counts()
+    url = f"/api/v1/encounters/{created.get_json()['id']}/void"
+    assert_problem(client.post(url, headers=headers, json={}), 422, "reason")
+    assert_problem(client.post(url, headers=headers, json={"reason": "   "}), 422, "reason")
+    assert_problem(client.post("/api/v1/encounters/999999/void", headers=headers,
+                               json={"reason": "typo"}), 404)
+    assert_problem(client.post(url, headers=headers, data="{", content_type="application/json"),
+                   (400, 422))
+    assert row_counts() == before
 
 
 def test_missing_required_fields_are_named(client, headers):

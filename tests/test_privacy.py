@@ -122,3 +122,14 @@ def test_refused_encounter_does_not_echo_the_code(client, headers, verbose_logs)
     assert not _leaks(response.get_data(as_text=True))
     for record in verbose_logs.records:
         assert not _leaks(record.getMessage()), record.name
+
+
+def test_overlong_code_is_refused_without_echo(client, headers, verbose_logs):
+    before = client.get("/api/v1/encounters?site=PVA", headers=headers).get_json()
+    body = encounter_body("PVA", [(ITEM, 1)], participant_code=CODE * 6)
+    response = client.post("/api/v1/encounters", headers=headers, json=body)
+    assert_problem(response, 422, "participant_code")
+    assert not _leaks(response.get_data(as_text=True))
+    assert client.get("/api/v1/encounters?site=PVA", headers=headers).get_json() == before
+    for record in verbose_logs.records:
+        assert not _leaks(record.getMessage()), record.name
