@@ -9,7 +9,8 @@ left out everywhere; their stock reversals carry the original time, so ledger su
 from collections.abc import Collection
 
 import pandas as pd
-from sqlalchemy import Connection, and_, case, distinct, exists, func, or_, select
+from sqlalchemy import (Connection, and_, case, distinct, exists, func, literal, select,
+                        union_all)
 
 from inventory.catalog.models import Item, Lot, Site
 from inventory.encounters.models import Encounter, EncounterReferral
@@ -92,29 +93,45 @@ def encounter_stats(conn, period, site_ids) -> pd.DataFrame:
                                "reversals_reported"])
 
 
-def unique_participants(conn, period, site_ids, by: str) -> pd.DataFrame:
-    """Distinct participants with a code, per ``by`` in (site, month, total)."""
+def unique_participants(conn, period, site_ids) -> dict[str, pd.DataFrame]:
+    """Distinct participants with a code per site, per month and in total, in one statement
+    over the distinct (site, month, participant) triples of the period."""
     where = [*_encounters_where(ENC, period, site_ids), ENC.c.participant_id.is_not(None)]
-    inner = select(ENC.c.site_id, month_bucket(ENC.c.occurred_at, period).label("month"),
-                   ENC.c.participant_id).where(*where).subquery()
-    count = func.count(distinct(inner.c.participant_id)).label("unique_participants")
-    if by == "total":
-        return _frame(conn, select(count), ["unique_participants"])
-    key = inner.c.site_id if by == "site" else inner.c.month
-    return _frame(conn, select(key, count).group_by(key), [f"{by}_id" if by == "site" else by,
-                                                            "unique_participants"])
+    seen = select(ENC.c.site_id, month_bucket(ENC.c.occurred_at, period).label("month"),
+                  ENC.c.participant_id).where(*where).distinct().cte("seen")
+    count = func.count(distinct(seen.c.participant_id))
+    by_site = select(literal("site").label("by"), seen.c.site_id.label("key"), count).group_by(
+        seen.c.site_id)
+    by_month = select(literal("month"), seen.c.month, count).group_by(seen.c.month)
+    total = select(literal("total"), literal(0), count)
+    frame = _frame(conn, union_all(by_site, by_month, total), ["by", "key", "count"])
+    return {by: part.set_index("key")["count"] for by, part in frame.groupby("by")}
 
 
 def new_participants(conn, period, site_ids) -> pd.DataFrame:
-    """Per (site, month): participants whose first non-void encounter ever is this one."""
+    """Per (site, month): participants whose first non-void encounter ever is in the period.
+
+    Per participant seen in the period: the time of their first encounter in it, kept only when
+    no non-void encounter came before it; then that encounter (ties broken by id) gives the site
+    and month. Working per participant, not per encounter, keeps the look-backs few.
+    """
+    where = [*_encounters_where(ENC, period, site_ids), ENC.c.participant_id.is_not(None)]
+    firsts = select(ENC.c.participant_id, func.min(ENC.c.occurred_at).label("first_at")).where(
+        *where).group_by(ENC.c.participant_id).cte("firsts")
     earlier = ENC.alias("earlier")
-    first_ever = ~exists().where(
-        earlier.c.participant_id == ENC.c.participant_id, earlier.c.voided_at.is_(None),
-        or_(earlier.c.occurred_at < ENC.c.occurred_at,
-            and_(earlier.c.occurred_at == ENC.c.occurred_at, earlier.c.id < ENC.c.id)))
-    inner = select(ENC.c.site_id, month_bucket(ENC.c.occurred_at, period).label("month")).where(
-        *_encounters_where(ENC, period, site_ids), ENC.c.participant_id.is_not(None), first_ever
-    ).subquery()
+    tie = ENC.alias("tie")
+    first = ENC.alias("first")
+    no_earlier = ~exists().where(earlier.c.participant_id == firsts.c.participant_id,
+                                 earlier.c.voided_at.is_(None),
+                                 earlier.c.occurred_at < firsts.c.first_at)
+    no_tie = ~exists().where(tie.c.participant_id == first.c.participant_id,
+                             tie.c.voided_at.is_(None), tie.c.occurred_at == first.c.occurred_at,
+                             tie.c.id < first.c.id)
+    inner = select(first.c.site_id, month_bucket(first.c.occurred_at, period).label("month")
+                   ).select_from(firsts.join(first, and_(
+                       first.c.participant_id == firsts.c.participant_id,
+                       first.c.occurred_at == firsts.c.first_at, first.c.voided_at.is_(None)))
+                   ).where(no_earlier, no_tie).subquery()
     stmt = select(inner.c.site_id, inner.c.month, func.count()).group_by(
         inner.c.site_id, inner.c.month)
     return _frame(conn, stmt, ["site_id", "month", "new_participants"])

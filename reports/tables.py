@@ -76,15 +76,14 @@ def collect(conn, period: Period, site_ids) -> Aggregates:
     full = pd.MultiIndex.from_product([site_list, months], names=["site_id", "month"])
     fact = fact.reindex(full, fill_value=0)
 
+    unique = queries.unique_participants(conn, period, site_ids)
+    empty = pd.Series(dtype="int64")
     by_site = fact.groupby(level="site_id").sum().reindex(site_list, fill_value=0)
-    uniq = queries.unique_participants(conn, period, site_ids, "site").set_index("site_id")
-    by_site["unique_participants"] = uniq["unique_participants"].reindex(site_list).fillna(0)
+    by_site["unique_participants"] = unique.get("site", empty).reindex(site_list).fillna(0)
     by_month = fact.groupby(level="month").sum().reindex(months, fill_value=0)
-    uniq = queries.unique_participants(conn, period, site_ids, "month").set_index("month")
-    by_month["unique_participants"] = uniq["unique_participants"].reindex(months).fillna(0)
+    by_month["unique_participants"] = unique.get("month", empty).reindex(months).fillna(0)
     total = fact.sum()
-    total["unique_participants"] = int(
-        queries.unique_participants(conn, period, site_ids, "total")["unique_participants"].iloc[0])
+    total["unique_participants"] = int(unique.get("total", pd.Series([0])).iloc[0])
     for table in (by_site, by_month):
         table["unique_participants"] = table["unique_participants"].astype("int64")
         table["return_ratio"] = _ratio(table)
