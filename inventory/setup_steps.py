@@ -1,9 +1,10 @@
 """The ``register_*`` steps that :func:`inventory.create_app` runs, in order."""
 import os
 import secrets
+import time
 from pathlib import Path
 
-from flask import Flask, request
+from flask import Flask, g, request
 
 from inventory.config import Config
 from inventory.extensions import api, csrf, db, login_manager, migrate
@@ -60,6 +61,16 @@ def register_database(app: Flask) -> None:
     def _mark_read_only():
         # Reads open deferred transactions; writes take SQLite's write lock up front.
         set_read_only(request.method in ("GET", "HEAD", "OPTIONS"))
+        g.request_started = time.perf_counter()
+
+    @app.after_request
+    def _server_timing(response):
+        # Server time of each request, for clients and the benchmarks (Server-Timing header).
+        started = g.get("request_started")
+        if started is not None:
+            elapsed_ms = (time.perf_counter() - started) * 1000
+            response.headers["Server-Timing"] = f"app;dur={elapsed_ms:.2f}"
+        return response
 
 
 def register_auth(app: Flask) -> None:
