@@ -206,17 +206,21 @@ def pick_site_and_items(base: str, token: str) -> tuple[str, list[str]]:
     return site, chosen
 
 
-def receive_stock(base: str, token: str, site: str, items: list[str]) -> None:
-    """Put stock on the shelf (two lots of the naloxone) so allocation walks real lots."""
+def receipt_body(site: str, items: list[str]) -> dict:
+    """Stock for the shelf: plenty of the first item, two lots each of the others, so that
+    first-expired-first-out allocation walks real lots."""
     today = datetime.now(UTC).date()
     lines = [{"item": items[0], "quantity": 100_000}]
     for code in items[1:]:
         for n, days in ((1, 200), (2, 400)):
             lines.append({"item": code, "quantity": 50_000, "lot": f"BENCH-{code}-{n}",
                           "expires_on": (today + timedelta(days=days)).isoformat()})
-    body = {"client_id": str(uuid.uuid4()), "site": site,
+    return {"client_id": str(uuid.uuid4()), "site": site,
             "occurred_at": (datetime.now(UTC) - timedelta(hours=1)).isoformat(), "lines": lines}
-    status, answer = http("POST", f"{base}/api/v1/receipts", token, body)
+
+
+def receive_stock(base: str, token: str, site: str, items: list[str]) -> None:
+    status, answer = http("POST", f"{base}/api/v1/receipts", token, receipt_body(site, items))
     if status != 201:
         print(f"warning: receipt failed ({status}): {answer}; encounters will drive stock negative")
 
@@ -256,7 +260,8 @@ def bench(args) -> dict:
     lua = workdir / "post.lua"
     lua.write_text(WRK_LUA)
     results = {"db": args.db, "duration_s": args.duration, "connections": args.connections,
-               "when": datetime.now(UTC).isoformat(timespec="seconds"), "runs": []}
+               "when": datetime.now(UTC).isoformat(timespec="seconds"),
+               "loadavg_before": os.getloadavg()[0], "runs": []}
     for worker_class in args.worker_class:
         with Gunicorn("wsgi:app", env, worker_class, args.threads, "/api/v1/openapi.json") as srv:
             site, items = pick_site_and_items(srv.url, token)
@@ -279,6 +284,7 @@ def bench(args) -> dict:
     ledger = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "check-ledger"],
                             cwd=ROOT, env=env, capture_output=True, text=True)
     results["check_ledger_exit"] = ledger.returncode
+    results["loadavg_after"] = os.getloadavg()[0]
     if args.db == "sqlite":
         shutil.rmtree(workdir, ignore_errors=True)
     return results
@@ -289,7 +295,8 @@ def report(results: dict, threads: int) -> bool:
     print(f"\n## {results['db']} · {results['connections']} connections · "
           f"{results['duration_s']} s per run · {results['when']}")
     print(f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
-          f"Python {platform.python_version()}\n")
+          f"Python {platform.python_version()}, 1-min load average {results['loadavg_before']:.1f} "
+          f"before, {results['loadavg_after']:.1f} after\n")
     print("| workers | endpoint | req/s | p50 ms | p99 ms | max ms | errors |")
     print("|---|---|---:|---:|---:|---:|---:|")
     for run in results["runs"]:
