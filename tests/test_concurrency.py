@@ -221,3 +221,32 @@ def test_racing_handouts_go_negative_and_are_flagged(app, setup, client):
     unknown = (site_id(SITE), factories.item(ITEM).id, 0)
     assert ledger_sums()[unknown] == 20 - 5 * THREADS
     assert ledger_mismatches() == []
+
+
+@pytest.mark.parametrize("same_reason", [True, False], ids=["same-reason", "other-reasons"])
+def test_racing_voids_reverse_once(app, setup, client, same_reason):
+    """Eight threads void one encounter at once: one reversal, stock given back once; repeats
+    of the same void answer 200, a void with another reason 409; never a 500."""
+    before = on_hand_total(SITE, ITEM)
+    created = client.post("/api/v1/encounters", headers=setup,
+                          json=encounter_body(SITE, [(ITEM, 7)]))
+    assert created.status_code == 201, created.get_json()
+    enc_id = created.get_json()["id"]
+    _db.session.commit()
+
+    def work(caller, index):
+        reason = "entered twice" if same_reason else f"reason {index}"
+        caller.post(f"/api/v1/encounters/{enc_id}/void", {"reason": reason})
+
+    callers = _run(app, setup, work)
+    statuses = sorted(status for c in callers for _, status, _ in c.results)
+    if same_reason:
+        assert statuses == [200] * THREADS, statuses
+    else:
+        assert statuses == [200] + [409] * (THREADS - 1), statuses
+    _db.session.rollback()
+    reversals = _db.session.scalar(select(func.count()).select_from(StockEvent)
+                                   .where(StockEvent.kind == "reversal"))
+    assert reversals == 1
+    assert on_hand_total(SITE, ITEM) == before
+    assert ledger_mismatches() == []
