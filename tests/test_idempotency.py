@@ -114,3 +114,19 @@ def test_replay_by_another_user_is_not_a_second_record(client, stocked):
     again = client.post("/api/v1/encounters", headers=bearer("admin"), json=body)
     assert again.status_code in (200, 409), again.get_json()
     assert row_counts() == counts
+
+
+def test_replay_with_the_code_spelled_differently_is_a_replay(client, stocked):
+    """The stored fingerprint holds the code's hash, so another spelling of the same code is
+    the same request; another code is a different one."""
+    body = encounter_body("IDA", [(ITEM, 1)], participant_code="mq 03 12 z")
+    first = client.post("/api/v1/encounters", headers=stocked, json=body)
+    assert first.status_code == 201
+    counts = row_counts()
+    again = client.post("/api/v1/encounters", headers=stocked,
+                        json=dict(body, participant_code="MQ0312Z"))
+    assert again.status_code == 200 and again.get_json()["id"] == first.get_json()["id"]
+    other = client.post("/api/v1/encounters", headers=stocked,
+                        json=dict(body, participant_code="MQ0312Y"))
+    assert_problem(other, 409, "client_id")
+    assert row_counts() == counts
