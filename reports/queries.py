@@ -9,8 +9,7 @@ left out everywhere; their stock reversals carry the original time, so ledger su
 from collections.abc import Collection
 
 import pandas as pd
-from sqlalchemy import (Connection, and_, case, distinct, exists, func, literal, select,
-                        union_all)
+from sqlalchemy import Connection, case, func, select
 
 from inventory.catalog.models import Item, Lot, Site
 from inventory.encounters.models import Encounter, EncounterReferral
@@ -46,7 +45,7 @@ def _in_period(column, period: Period) -> list:
     return [column >= period.start_utc, column < period.end_utc]
 
 
-def _encounters_where(enc, period: Period, site_ids: Collection[int] | None) -> list:
+def encounters_where(enc, period: Period, site_ids: Collection[int] | None) -> list:
     where = [enc.c.voided_at.is_(None), *_in_period(enc.c.occurred_at, period)]
     if site_ids is not None:
         where.append(enc.c.site_id.in_(list(site_ids)))
@@ -72,79 +71,6 @@ def sites(conn: Connection, site_ids: Collection[int] | None) -> pd.DataFrame:
     if site_ids is not None:
         stmt = stmt.where(SITE.c.id.in_(list(site_ids)))
     return _frame(conn, stmt, ["site_id", "site_code", "site_name"])
-
-
-def encounter_stats(conn, period, site_ids) -> pd.DataFrame:
-    """Per (site, month): encounters, encounters without a code, and the reported counts."""
-    inner = select(
-        ENC.c.site_id, month_bucket(ENC.c.occurred_at, period).label("month"),
-        case((ENC.c.participant_id.is_(None), 1), else_=0).label("uncoded"),
-        ENC.c.syringes_returned, ENC.c.secondary_people, ENC.c.naloxone_used,
-        ENC.c.reversals_reported,
-    ).where(*_encounters_where(ENC, period, site_ids)).subquery()
-    stmt = select(
-        inner.c.site_id, inner.c.month, func.count().label("encounters"),
-        func.sum(inner.c.uncoded), func.sum(inner.c.syringes_returned),
-        func.sum(inner.c.secondary_people), func.sum(inner.c.naloxone_used),
-        func.sum(inner.c.reversals_reported),
-    ).group_by(inner.c.site_id, inner.c.month)
-    return _frame(conn, stmt, ["site_id", "month", "encounters", "uncoded_encounters",
-                               "syringes_returned", "secondary_people", "naloxone_used",
-                               "reversals_reported"])
-
-
-def unique_participants(conn, period, site_ids) -> dict[str, pd.DataFrame]:
-    """Distinct participants with a code per site, per month and in total, in one statement
-    over the distinct (site, month, participant) triples of the period."""
-    where = [*_encounters_where(ENC, period, site_ids), ENC.c.participant_id.is_not(None)]
-    seen = select(ENC.c.site_id, month_bucket(ENC.c.occurred_at, period).label("month"),
-                  ENC.c.participant_id).where(*where).distinct().cte("seen")
-    count = func.count(distinct(seen.c.participant_id))
-    by_site = select(literal("site").label("by"), seen.c.site_id.label("key"), count).group_by(
-        seen.c.site_id)
-    by_month = select(literal("month"), seen.c.month, count).group_by(seen.c.month)
-    total = select(literal("total"), literal(0), count)
-    frame = _frame(conn, union_all(by_site, by_month, total), ["by", "key", "count"])
-    return {by: part.set_index("key")["count"] for by, part in frame.groupby("by")}
-
-
-def new_participants(conn, period, site_ids) -> pd.DataFrame:
-    """Per (site, month): participants whose first non-void encounter ever is in the period.
-
-    Per participant seen in the period: the time of their first encounter in it, kept only when
-    no non-void encounter came before it; then that encounter (ties broken by id) gives the site
-    and month. Working per participant, not per encounter, keeps the look-backs few.
-    """
-    where = [*_encounters_where(ENC, period, site_ids), ENC.c.participant_id.is_not(None)]
-    firsts = select(ENC.c.participant_id, func.min(ENC.c.occurred_at).label("first_at")).where(
-        *where).group_by(ENC.c.participant_id).cte("firsts")
-    earlier = ENC.alias("earlier")
-    tie = ENC.alias("tie")
-    first = ENC.alias("first")
-    no_earlier = ~exists().where(earlier.c.participant_id == firsts.c.participant_id,
-                                 earlier.c.voided_at.is_(None),
-                                 earlier.c.occurred_at < firsts.c.first_at)
-    no_tie = ~exists().where(tie.c.participant_id == first.c.participant_id,
-                             tie.c.voided_at.is_(None), tie.c.occurred_at == first.c.occurred_at,
-                             tie.c.id < first.c.id)
-    inner = select(first.c.site_id, month_bucket(first.c.occurred_at, period).label("month")
-                   ).select_from(firsts.join(first, and_(
-                       first.c.participant_id == firsts.c.participant_id,
-                       first.c.occurred_at == firsts.c.first_at, first.c.voided_at.is_(None)))
-                   ).where(no_earlier, no_tie).subquery()
-    stmt = select(inner.c.site_id, inner.c.month, func.count()).group_by(
-        inner.c.site_id, inner.c.month)
-    return _frame(conn, stmt, ["site_id", "month", "new_participants"])
-
-
-def referrals(conn, period, site_ids) -> pd.DataFrame:
-    inner = select(ENC.c.site_id, month_bucket(ENC.c.occurred_at, period).label("month"),
-                   REF.c.referral_type).select_from(
-        REF.join(ENC, REF.c.encounter_id == ENC.c.id)).where(
-        *_encounters_where(ENC, period, site_ids)).subquery()
-    stmt = select(inner.c.site_id, inner.c.month, inner.c.referral_type, func.count()).group_by(
-        inner.c.site_id, inner.c.month, inner.c.referral_type)
-    return _frame(conn, stmt, ["site_id", "month", "referral_type", "count"])
 
 
 def _effective_kind():
@@ -213,7 +139,7 @@ def lots(conn: Connection) -> pd.DataFrame:
 def demographics(conn, period, site_ids) -> pd.DataFrame:
     """Participants served in the period, counted per (age range, gender, race/ethnicity)."""
     served = select(ENC.c.participant_id).where(
-        *_encounters_where(ENC, period, site_ids), ENC.c.participant_id.is_not(None))
+        *encounters_where(ENC, period, site_ids), ENC.c.participant_id.is_not(None))
     stmt = select(PART.c.age_range, PART.c.gender, PART.c.race_ethnicity, func.count()).where(
         PART.c.id.in_(served)).group_by(PART.c.age_range, PART.c.gender, PART.c.race_ethnicity)
     return _frame(conn, stmt, ["age_range", "gender", "race_ethnicity", "participants"])

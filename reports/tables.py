@@ -10,6 +10,7 @@ import pandas as pd
 from inventory.catalog.models import ITEM_CATEGORIES
 from inventory.encounters.models import REFERRAL_TYPES
 from reports import queries
+from reports.encounter_sql import encounter_aggregates
 from reports.indicators import CATEGORY_OF, INDICATORS
 from reports.periods import Period
 
@@ -70,20 +71,17 @@ def collect(conn, period: Period, site_ids) -> Aggregates:
     site_list = sites["site_id"].tolist()
     months = list(range(len(period.months)))
     moves = queries.movements(conn, period, site_ids)
-    fact = _fact(queries.encounter_stats(conn, period, site_ids),
-                 queries.new_participants(conn, period, site_ids),
-                 queries.referrals(conn, period, site_ids), moves, items)
+    enc = encounter_aggregates(conn, period, site_ids)
+    fact = _fact(enc["stats"], enc["new"], enc["referrals"], moves, items)
     full = pd.MultiIndex.from_product([site_list, months], names=["site_id", "month"])
     fact = fact.reindex(full, fill_value=0)
 
-    unique = queries.unique_participants(conn, period, site_ids)
-    empty = pd.Series(dtype="int64")
     by_site = fact.groupby(level="site_id").sum().reindex(site_list, fill_value=0)
-    by_site["unique_participants"] = unique.get("site", empty).reindex(site_list).fillna(0)
+    by_site["unique_participants"] = enc["u_site"].reindex(site_list).fillna(0)
     by_month = fact.groupby(level="month").sum().reindex(months, fill_value=0)
-    by_month["unique_participants"] = unique.get("month", empty).reindex(months).fillna(0)
+    by_month["unique_participants"] = enc["u_month"].reindex(months).fillna(0)
     total = fact.sum()
-    total["unique_participants"] = int(unique.get("total", pd.Series([0])).iloc[0])
+    total["unique_participants"] = enc["u_total"]
     for table in (by_site, by_month):
         table["unique_participants"] = table["unique_participants"].astype("int64")
         table["return_ratio"] = _ratio(table)
