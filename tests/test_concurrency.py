@@ -250,3 +250,37 @@ def test_racing_voids_reverse_once(app, setup, client, same_reason):
     assert reversals == 1
     assert on_hand_total(SITE, ITEM) == before
     assert ledger_mismatches() == []
+
+
+def test_sqlite_lock_timeout_is_503_not_500(app, setup, database_url):
+    """When another process holds SQLite's write lock past the busy timeout, writers get a
+    503 problem+json asking to retry (never a 500) and readers are not blocked (WAL)."""
+    if not database_url.startswith("sqlite"):
+        pytest.skip("SQLite only")
+    import sqlite3
+
+    from inventory import create_app
+
+    impatient = create_app({**{k: app.config[k] for k in (
+        "SQLALCHEMY_DATABASE_URI", "SECRET_KEY", "PARTICIPANT_CODE_SECRET")},
+        "TESTING": True, "AUTO_UPGRADE_SQLITE": False, "WTF_CSRF_ENABLED": False,
+        "SQLITE_BUSY_TIMEOUT_MS": 200})
+    before = row_counts()
+    _db.session.commit()  # our own session must not be the one holding the lock
+    holder = sqlite3.connect(database_url.removeprefix("sqlite:///"), isolation_level=None,
+                             timeout=10)
+    try:
+        holder.execute("BEGIN IMMEDIATE")
+        client = impatient.test_client()
+        response = client.post("/api/v1/encounters", headers=setup,
+                               json=encounter_body(SITE, [(ITEM, 1)]))
+        assert response.status_code == 503, response.get_data(as_text=True)[:300]
+        assert response.mimetype == "application/problem+json"
+        assert response.headers.get("Retry-After")
+        assert client.get(f"/api/v1/stock?site={SITE}", headers=setup).status_code == 200
+    finally:
+        holder.rollback()
+        holder.close()
+        with impatient.app_context():
+            _db.engine.dispose()
+    assert row_counts() == before
