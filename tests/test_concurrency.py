@@ -284,3 +284,34 @@ def test_sqlite_lock_timeout_is_503_not_500(app, setup, database_url):
         with impatient.app_context():
             _db.engine.dispose()
     assert row_counts() == before
+
+
+def test_racing_first_sightings_make_one_row_each(app, setup):
+    """A new participant code and a new lot, met by eight devices at once: one participant, one
+    lot, one balance row for it, and every handout and receipt recorded."""
+    from inventory.catalog.models import Lot
+    from inventory.participants.models import Participant
+    from inventory.stock.models import StockBalance
+
+    before = on_hand_total(SITE, OTHER)
+    _db.session.commit()
+
+    def work(caller, index):
+        caller.post("/api/v1/encounters",
+                    encounter_body(SITE, [(ITEM, 1)], participant_code="NW 0707 K"))
+        caller.post("/api/v1/receipts",
+                    receipt_body(SITE, [receipt_line(OTHER, 4, "CN-NEW", "2031-01-31")]))
+
+    callers = _run(app, setup, work)
+    statuses = [status for c in callers for _, status, _ in c.results]
+    assert statuses == [201] * (2 * THREADS), statuses
+    _db.session.rollback()
+    assert _db.session.scalar(select(func.count()).select_from(Participant)) == 1
+    assert _db.session.scalar(select(func.count()).select_from(Encounter)
+                              .where(Encounter.participant_id.is_not(None))) == THREADS
+    lot_ids = _db.session.scalars(select(Lot.id).where(Lot.lot_code == "CN-NEW")).all()
+    assert len(lot_ids) == 1
+    assert _db.session.scalar(select(func.count()).select_from(StockBalance)
+                              .where(StockBalance.lot_id == lot_ids[0])) == 1
+    assert on_hand_total(SITE, OTHER) == before + 4 * THREADS
+    assert ledger_mismatches() == []
