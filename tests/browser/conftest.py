@@ -66,8 +66,10 @@ def live_url(live_server, app, db, monkeypatch):
     forget_setup_state()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """Chromium, per test module: Playwright's sync API keeps an asyncio loop marked as running
+    while it lives, which would break ``asyncio.run`` in any later, unrelated test."""
     if not CHROMIUM.exists():
         message = f"{CHROMIUM} is not installed"
         if os.environ.get("CI") == "true":
