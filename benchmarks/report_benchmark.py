@@ -127,11 +127,14 @@ def measure(url: str, quarter: str, repeat: int, out: str) -> dict:
                            report.sheet("Summary").frame["Value"]))
     bare, full = statistics.median(bare_times), statistics.median(report_times)
     return {
+        "load_average_1m": round(os.getloadavg()[0], 2), "cpus": os.cpu_count(),
         "database": db_name(url), "quarter": period.label, "encounters_in_db": encounters,
         "ledger_lines_in_db": lines, "encounters_in_quarter": summary["Encounters"],
         "net_units_in_quarter": in_quarter, "repeat": repeat,
         "bare_group_by_s": round(bare, 3), "workbook_s": round(full, 3),
-        "ratio": round(full / bare, 2), "peak_rss_mb": round(rss_peak, 1),
+        "ratio": round(full / bare, 2),
+        "best_bare_s": round(min(bare_times), 3), "best_workbook_s": round(min(report_times), 3),
+        "ratio_of_best": round(min(report_times) / min(bare_times), 2), "peak_rss_mb": round(rss_peak, 1),
         "rss_before_report_mb": round(rss_before, 1), "tracemalloc_peak_mb": round(traced_peak, 1),
         "all_bare_s": [round(t, 3) for t in bare_times],
         "all_workbook_s": [round(t, 3) for t in report_times],

@@ -7,6 +7,7 @@ reported counts); both SQLite and PostgreSQL materialise a CTE that is used more
 - ``stats``   (site, month): encounters, without a code, returned, secondary, kits used, reversals
 - ``u_site`` / ``u_month`` / ``u_total``: distinct participants with a code
 - ``ref``     (site, month, referral type): encounters with that referral
+- ``demo``    (key "age|gender|race"): participants served, per combination of demographics
 - ``new``     (site, month): participants whose first non-void encounter ever is in the period -
   the first encounter per participant inside the period (``row_number``), kept when no earlier
   non-void encounter exists anywhere.
@@ -16,7 +17,7 @@ from sqlalchemy import Integer, String, and_, case, cast, distinct, exists, func
 from sqlalchemy import or_, select, union_all
 
 from reports.periods import Period
-from reports.queries import ENC, REF, encounters_where, month_bucket
+from reports.queries import ENC, PART, REF, encounters_where, month_bucket
 
 COLUMNS = ["kind", "site_id", "month", "key", "n1", "n2", "n3", "n4", "n5", "n6"]
 STATS = ["encounters", "uncoded_encounters", "syringes_returned", "secondary_people",
@@ -29,6 +30,18 @@ def _row(kind: str, site, month, key, *numbers):
             cast(site, Integer) if site is not None else cast(null(), Integer),
             cast(month, Integer) if month is not None else cast(null(), Integer),
             cast(key, String) if key is not None else cast(null(), String), *numbers]
+
+
+def _demo_key():
+    parts = [func.coalesce(PART.c.age_range, ""), func.coalesce(PART.c.gender, ""),
+             func.coalesce(PART.c.race_ethnicity, "")]
+    return parts[0] + literal("|") + parts[1] + literal("|") + parts[2]
+
+
+def _demographics(frame: pd.DataFrame) -> pd.DataFrame:
+    rows = [(*(v or None for v in key.split("|")), int(n))
+            for key, n in zip(frame["key"], frame["n1"])]
+    return pd.DataFrame(rows, columns=["age_range", "gender", "race_ethnicity", "participants"])
 
 
 def encounter_aggregates(conn, period: Period, site_ids) -> dict[str, pd.DataFrame]:
@@ -60,6 +73,9 @@ def encounter_aggregates(conn, period: Period, site_ids) -> dict[str, pd.DataFra
         select(*_row("ref", pe.c.site_id, pe.c.month, REF.c.referral_type, func.count())
                ).select_from(pe.join(REF, REF.c.encounter_id == pe.c.id)).group_by(
             pe.c.site_id, pe.c.month, REF.c.referral_type),
+        select(*_row("demo", None, None, _demo_key(), func.count())).where(
+            PART.c.id.in_(select(seen.c.participant_id))).group_by(
+            PART.c.age_range, PART.c.gender, PART.c.race_ethnicity),
         select(*_row("new", ranked.c.site_id, ranked.c.month, None, func.count())).where(
             ranked.c.rn == 1, first_ever).group_by(ranked.c.site_id, ranked.c.month),
     ]
@@ -73,6 +89,7 @@ def encounter_aggregates(conn, period: Period, site_ids) -> dict[str, pd.DataFra
         ["site_id", "month", "referral_type", "count"], axis=1)
     out["new"] = frame[frame["kind"] == "new"][["site_id", "month", "n1"]].set_axis(
         ["site_id", "month", "new_participants"], axis=1).astype("int64")
+    out["demographics"] = _demographics(frame[frame["kind"] == "demo"])
     out["u_site"] = frame[frame["kind"] == "u_site"].set_index("site_id")["n1"]
     out["u_month"] = frame[frame["kind"] == "u_month"].set_index("month")["n1"]
     total = frame[frame["kind"] == "u_total"]["n1"]

@@ -3,7 +3,6 @@ import pandas as pd
 
 from inventory.catalog.models import ITEM_CATEGORIES
 from inventory.participants.models import AGE_RANGES, GENDERS, RACE_ETHNICITIES
-from reports import queries
 from reports.indicators import CATEGORY_COLUMNS, INDICATORS, LABELS, PERSON_KEYS
 from reports.inventory_sheet import inventory_frame
 from reports.model import ChartSpec, ReportSettings, Sheet
@@ -83,7 +82,7 @@ def build_funder_sheets(conn, period, site_ids, settings: ReportSettings,
                         say=lambda _m: None) -> list[Sheet]:
     threshold = settings.suppression_threshold
     agg = collect(conn, period, site_ids)
-    demo_frame = queries.demographics(conn, period, site_ids)
+    demo_frame = agg.demographics
     collected = not demo_frame.empty and demo_frame[
         ["age_range", "gender", "race_ethnicity"]].notna().any().any()
     demographics = _demographic_counts(demo_frame) if collected else None

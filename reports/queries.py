@@ -74,13 +74,17 @@ def sites(conn: Connection, site_ids: Collection[int] | None) -> pd.DataFrame:
 
 
 def _effective_kind():
-    """A reversal counts as the kind of event it reverses (a voided handout un-distributes)."""
+    """A reversal counts as the kind of event it reverses (a voided handout un-distributes).
+
+    A scalar subquery inside the CASE runs only for reversal rows; a LEFT JOIN would look up
+    every line's event a second time.
+    """
     original = EVENT.alias("original")
-    kind = case((EVENT.c.kind == "reversal", func.coalesce(original.c.kind, "reversal")),
+    reversed_kind = select(original.c.kind).where(
+        original.c.id == EVENT.c.reverses_id).scalar_subquery()
+    kind = case((EVENT.c.kind == "reversal", func.coalesce(reversed_kind, "reversal")),
                 else_=EVENT.c.kind)
-    joined = LINE.join(EVENT, LINE.c.event_id == EVENT.c.id).outerjoin(
-        original, EVENT.c.reverses_id == original.c.id)
-    return kind, joined
+    return kind, LINE.join(EVENT, LINE.c.event_id == EVENT.c.id)
 
 
 def movements(conn, period, site_ids) -> pd.DataFrame:
@@ -134,12 +138,3 @@ def closing_by_lot(conn, period, site_ids, strategy: str | None = None) -> pd.Da
 
 def lots(conn: Connection) -> pd.DataFrame:
     return _frame(conn, select(LOT.c.id, LOT.c.expires_on), ["lot_id", "expires_on"])
-
-
-def demographics(conn, period, site_ids) -> pd.DataFrame:
-    """Participants served in the period, counted per (age range, gender, race/ethnicity)."""
-    served = select(ENC.c.participant_id).where(
-        *encounters_where(ENC, period, site_ids), ENC.c.participant_id.is_not(None))
-    stmt = select(PART.c.age_range, PART.c.gender, PART.c.race_ethnicity, func.count()).where(
-        PART.c.id.in_(served)).group_by(PART.c.age_range, PART.c.gender, PART.c.race_ethnicity)
-    return _frame(conn, stmt, ["age_range", "gender", "race_ethnicity", "participants"])

@@ -28,6 +28,7 @@ class Aggregates:
     total: pd.Series             # every indicator, program-wide
     items_by_site: pd.DataFrame  # index site_id, columns item_id: units distributed
     movements: pd.DataFrame      # raw ledger sums (site, month, item, kind)
+    demographics: pd.DataFrame   # participants served per (age range, gender, race/ethnicity)
 
 
 def _ratio(table):
@@ -94,7 +95,8 @@ def collect(conn, period: Period, site_ids) -> Aggregates:
                                        aggfunc="sum", fill_value=0) if not handed.empty else None
     items_by_site = (-items_by_site if items_by_site is not None else pd.DataFrame()).reindex(
         index=site_list, columns=items["item_id"].tolist(), fill_value=0).fillna(0).astype("int64")
-    return Aggregates(items, sites, fact, by_site, by_month, total, items_by_site, moves)
+    return Aggregates(items, sites, fact, by_site, by_month, total, items_by_site, moves,
+                      enc["demographics"])
 
 
 def referral_keys() -> list[str]:
