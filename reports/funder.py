@@ -28,7 +28,10 @@ def _demographic_counts(frame: pd.DataFrame) -> list[tuple[str, str, int]]:
 
 
 def plan_suppression(agg: Aggregates, demographics, threshold: int) -> set:
-    """Cells to hide across Summary, By site, By month and Demographics (see reports.suppression)."""
+    """Cells to hide across Summary, By site, By month and Demographics.
+
+    See :mod:`reports.suppression` for the rule and the lines that tie the sheets together.
+    """
     plan = SuppressionPlan(threshold)
     for key in PERSON_KEYS:
         total = ("total", key)

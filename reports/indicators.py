@@ -21,7 +21,8 @@ _BASE = [
     ("unique_participants", "Unique participants", True,
      "Distinct participant codes (by hash) among the period's encounters. Encounters without a "
      "code are not in this count; they are counted apart. A participant seen at two sites or in "
-     "two months counts once in each, so site and month figures may add up to more than the total."),
+     "two months counts once in each, so site and month figures may add up to more than the "
+     "total."),
     ("new_participants", "New participants", True,
      "Participants whose first non-void encounter ever falls in the period (attributed to the "
      "site and month of that first encounter)."),

@@ -78,7 +78,8 @@ def _build(first_day: date, last_day: date, timezone: str, label: str, kind: str
     if last_day < first_day:
         raise PeriodError("The period ends before it starts.")
     ZoneInfo(timezone)  # raises for an unknown zone
-    return Period(first_day, last_day, timezone, label, kind, _months(first_day, last_day, timezone))
+    months = _months(first_day, last_day, timezone)
+    return Period(first_day, last_day, timezone, label, kind, months)
 
 
 def fiscal_quarter(fiscal_year: int, quarter: int, start_month: int, timezone: str) -> Period:

@@ -108,7 +108,7 @@ def void(enc: Encounter, at: datetime, reason="entered twice") -> StockEvent:
     """Void ``enc`` at ``at``: a reversal at the original's occurred_at, opposite lines."""
     original = db.session.get(StockEvent, enc.stock_event_id)
     reversal = event("reversal", enc.site.code, original.occurred_at,
-                     [(ln.item.code, -ln.quantity, ln.lot) if ln.lot else (ln.item.code, -ln.quantity)
+                     [(ln.item.code, -ln.quantity, *([ln.lot] if ln.lot else []))
                       for ln in original.lines], reverses=original)
     reversal.recorded_at = at
     enc.voided_at, enc.void_reason, enc.void_event_id = at, reason, reversal.id

@@ -16,8 +16,8 @@ def build() -> dict:
     f.site("A"), f.site("B")
     narcan_lot = f.lot("NARCAN-4MG", date(2026, 11, 15))
     fts_lot = f.lot("FTS", date(2027, 6, 1))
-    f.event("receipt", "A", utc(2026, 6, 1, 16), [("SYR-1ML-28G", 500), ("NARCAN-4MG", 24, narcan_lot),
-                                                  ("FTS", 100, fts_lot)])
+    f.event("receipt", "A", utc(2026, 6, 1, 16),
+            [("SYR-1ML-28G", 500), ("NARCAN-4MG", 24, narcan_lot), ("FTS", 100, fts_lot)])
     p0 = f.participant("p0", utc(2026, 6, 15, 16), age="25_34")
     p1 = f.participant("p1", utc(2026, 7, 5, 16), age="25_34", gender="woman", race="white")
     p2 = f.participant("p2", utc(2026, 7, 10, 16), age="35_44", gender="man", race="black")
@@ -70,8 +70,10 @@ def _row(first: list, values: list) -> list:
 
 # By site rows: Site, Site name, then one value per Summary indicator.
 BY_SITE = [
-    _row(["A", "Site A"], [4, S, S, S, 50, 40, 0.8, 1, 2, S, S, 5, 0, 12, 0, S, 0, S, 0, 0, 0, 0, 0, 0]),
-    _row(["B", "Site B"], [3, S, S, S, 30, 30, 1.0, 5, 10, S, S, 0, 4, 0, 2, 0, S, 0, 0, 0, 0, S, 0, 0]),
+    _row(["A", "Site A"],
+         [4, S, S, S, 50, 40, 0.8, 1, 2, S, S, 5, 0, 12, 0, S, 0, S, 0, 0, 0, 0, 0, 0]),
+    _row(["B", "Site B"],
+         [3, S, S, S, 30, 30, 1.0, 5, 10, S, S, 0, 4, 0, 2, 0, S, 0, 0, 0, 0, S, 0, 0]),
     _row(["Total", "All selected sites"], [v for _, v in SUMMARY]),
 ]
 # By month rows: Month, then the indicators, then units per category (catalogue category order:

@@ -133,7 +133,8 @@ handouts = st.lists(st.tuples(st.integers(0, 2), st.integers(0, 91), st.none() |
 
 
 @given(rows=handouts)
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=15, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_workbook_on_random_data(db, rows):
     """The same properties, read from the sheets of a workbook built from random handouts."""
     _wipe(db)
