@@ -116,6 +116,7 @@ class Run:
 
     def encounter(self, s, lines):
         short = {code: qty > self._available(s, code) for code, qty in lines}
+        shelf = self._mine()
         body = encounter_body(self.sites[s], lines)
         response = self.client.post("/api/v1/encounters", headers=self.headers, json=body)
         assert response.status_code == 201, response.get_json()
@@ -130,7 +131,28 @@ class Run:
             taken = sum(l.quantity for l in event.lines if l.item_id == self.item_ids[code])
             assert taken == -qty
             self.expected[(s, code)] -= qty
+            self._check_fefo(s, code, shelf, event)
         self.encounters.append((result["id"], s, lines))
+
+    def _check_fefo(self, s, item_code, shelf, event):
+        """First expired, first out: a lot is drawn on only once every lot expiring earlier
+        is empty, and the unknown lot only covers what no lot could."""
+        expiry = {self.lot_ids[(item_code, code)]: exp for code, exp in LOTS[item_code]}
+        drawn = {}
+        for line in event.lines:
+            if line.item_id == self.item_ids[item_code]:
+                drawn[line.lot_id or 0] = drawn.get(line.lot_id or 0, 0) - line.quantity
+        for lot_id, exp in expiry.items():
+            if not drawn.get(lot_id):
+                continue
+            for other, other_exp in expiry.items():
+                key = (self.site_ids[s], self.item_ids[item_code], other)
+                if other_exp < exp:
+                    assert drawn.get(other, 0) == max(shelf.get(key, 0), 0), ("FEFO", drawn)
+        if drawn.get(0, 0) > 0:
+            for lot_id in expiry:
+                key = (self.site_ids[s], self.item_ids[item_code], lot_id)
+                assert drawn.get(lot_id, 0) == max(shelf.get(key, 0), 0), ("FEFO", drawn)
 
     def void(self, index):
         if not self.encounters:
