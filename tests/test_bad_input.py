@@ -2,6 +2,9 @@
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
+
+from inventory.catalog.models import Item, Site
 
 from tests.api_helpers import (adjustment_body, assert_problem, bearer, encounter_body,
                                now_iso, receipt_body, receipt_line, row_counts)
@@ -192,4 +195,20 @@ def test_missing_required_fields_are_named(client, headers):
     response = client.post("/api/v1/encounters", headers=headers, json={"site": "BIA"})
     problem = assert_problem(response, 422, "client_id")
     assert "occurred_at" in problem["errors"]
+    assert row_counts() == before
+
+
+def test_inactive_site_or_item_is_refused(client, headers, db):
+    db.session.scalar(select(Site).where(Site.code == "BIA")).active = False
+    db.session.commit()
+    before = row_counts()
+    for url, body in (enc(), rec(), adj()):
+        assert_problem(client.post(url, headers=headers, json=body), 422, "site")
+    db.session.scalar(select(Site).where(Site.code == "BIA")).active = True
+    db.session.scalar(select(Item).where(Item.code == "FTS")).active = False
+    db.session.commit()
+    url, body = enc_items([{"item": ITEM, "quantity": 1}, {"item": "FTS", "quantity": 1}])
+    assert_problem(client.post(url, headers=headers, json=body), 422, "items.1.item")
+    url, body = rec_line(item="FTS")
+    assert_problem(client.post(url, headers=headers, json=body), 422, "lines.0.item")
     assert row_counts() == before
