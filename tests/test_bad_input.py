@@ -5,7 +5,6 @@ import pytest
 from sqlalchemy import select
 
 from inventory.catalog.models import Item, Site
-
 from tests.api_helpers import (adjustment_body, assert_problem, bearer, encounter_body,
                                now_iso, receipt_body, receipt_line, row_counts)
 
