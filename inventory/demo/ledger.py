@@ -5,7 +5,6 @@ and puts what no lot covers on the unknown lot (which may go negative: a flagged
 every other movement is kept at or above zero by the caller asking only for what is there.
 """
 import bisect
-import hashlib
 import uuid
 from collections import defaultdict
 from datetime import date
@@ -88,11 +87,10 @@ class DemoLedger:
         """Record an event with ``moves`` and apply them to the balances (unless ``applied``)."""
         event_id = self.next_event
         self.next_event += 1
-        client = uuid.uuid4()
         w = self.w
         self.events.append((
-            event_id, kind, site, w.ts(at), w.ts(recorded or at), user, w.uuid(client),
-            hashlib.sha256(client.bytes).hexdigest(), reverses, counterpart, doc, reason, note,
+            event_id, kind, site, w.ts(at), w.ts(recorded or at), user, w.uuid(uuid.uuid4()),
+            None, reverses, counterpart, doc, reason, note,
             discrepancy,
         ))
         line_id = self.next_line

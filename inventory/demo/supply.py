@@ -44,26 +44,43 @@ class Supply:
         visits = prefix[min(day + span, self.days)] - prefix[min(day, self.days)]
         return visits * self.usage[site].get(item, 0.0)
 
-    def receive(self, day: int, at: int, span: int, *, short_dated: bool = False) -> None:
-        """A purchase order at the warehouse covering ``span`` days of program demand."""
+    def receive(self, day: int, at: int, span: int, *, short_dated: bool = False,
+                backordered: tuple[str, ...] = ()) -> None:
+        """A purchase order at the warehouse covering ``span`` days of program demand.
+
+        ``backordered`` items do not arrive (a supplier shortage); sites then run short and
+        their handouts are flagged as discrepancies until the monthly count settles them.
+        """
         lines = []
         today = self.start + timedelta(days=day)
         for item in self.items:
+            if item.code in backordered:
+                continue
             need = sum(self.demand(site, item.id, day, span) for site in self.prefix) * 1.15
             need -= self.ledger.on_hand(self.warehouse, item.id)
             if need <= 0:
                 continue
-            qty = _round_up(need, item.pack_size)
-            expires = None
-            if item.tracks_expiry:
-                months = 4 if short_dated and item.code == "NARCAN-4MG" else self.rng.randint(14, 30)
-                expires = today + timedelta(days=30 * months)
-            self.lot_seq += 1
-            code = f"{item.code[:3]}{today:%y%m}-{self.lot_seq:04d}"
-            lines.append((item.id, self.ledger.new_lot(item.id, code, expires), qty))
+            if short_dated and item.code == "NARCAN-4MG":
+                # A donated short-dated lot: FEFO sends it out first, yet some of it expires
+                # on the shelves and is disposed of.
+                donated = _round_up(need * 0.5, item.pack_size)
+                lines.append((item.id, self._lot(item, today, today + timedelta(days=35)),
+                              donated))
+                need -= donated
+            if need > 0:
+                expires = None
+                if item.tracks_expiry:
+                    expires = today + timedelta(days=30 * self.rng.randint(14, 30))
+                lines.append((item.id, self._lot(item, today, expires),
+                              _round_up(need, item.pack_size)))
         if lines:
             self.ledger.event("receipt", self.warehouse, at, lines, doc=self._doc("PO"),
                               user=self.user)
+
+    def _lot(self, item: DemoItem, today: date, expires: date | None) -> int:
+        self.lot_seq += 1
+        code = f"{item.code[:3]}{today:%y%m}-{self.lot_seq:04d}"
+        return self.ledger.new_lot(item.id, code, expires)
 
     def replenish(self, day: int, at: int, span: int = 14) -> None:
         """Ship each site what it needs for the next ``span`` days, with a safety margin."""

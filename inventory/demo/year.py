@@ -96,8 +96,10 @@ class Year:
                 supply.count(base + 6 * 3600 + 900)
             month = (today.year, today.month)
             if day == 0 or (month not in received and today.weekday() < 5):
+                # Two months into the second quarter, the nasal naloxone supplier is back-ordered.
+                shortage = ("NARCAN-4MG",) if len(received) in (4, 5) else ()
                 supply.receive(day, base + 6 * 3600 + 1800, 75 if day == 0 else 45,
-                               short_dated=day == 0)
+                               short_dated=day == 0, backordered=shortage)
                 received.add(month)
             if day == 0 or today.weekday() == 0:
                 supply.replenish(day, base + 6 * 3600 + 2700)
