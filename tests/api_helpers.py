@@ -144,10 +144,6 @@ def on_hand_total(site: str, item: str) -> int:
     return sum(v for (s, i, _), v in ledger_sums().items() if s == sid and i == iid)
 
 
-def post(client, url: str, headers: dict, body) -> object:
-    return client.post(url, json=body, headers=headers)
-
-
 # Argon2 costs ~0.2 s a hash; these users never sign in with a password, so a placeholder will do
 # (verify_password answers False for it).
 _NO_PASSWORD = "not-a-password-hash"
