@@ -115,13 +115,21 @@ def make_login_user(live_url):
     return _make
 
 
+def follow(page, locator) -> None:
+    """Click a link or submit button and wait until the page it leads to has loaded.
+
+    (Waiting for the load state after a bare click races with the navigation: the old page is
+    already loaded, and the next check may run while the new document does not exist yet.)"""
+    with page.expect_navigation(wait_until="load"):
+        locator.click()
+
+
 def sign_in(page, base_url: str, email: str, password: str = PASSWORD) -> None:
     """Sign in through the login form; ends on the page the form leads to."""
     page.goto(f"{base_url}/login")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password", exact=True).fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
+    follow(page, page.get_by_role("button", name="Sign in"))
 
 
 def open_menu(page) -> None:

@@ -6,7 +6,8 @@ from sqlalchemy import select
 
 from inventory.auth.models import User
 from inventory.extensions import db
-from tests.browser.conftest import PASSWORD, assert_no_horizontal_overflow, open_menu, sign_in
+from tests.browser.conftest import (PASSWORD, assert_no_horizontal_overflow, follow, open_menu,
+                                   sign_in)
 
 pytestmark = pytest.mark.browser
 
@@ -24,9 +25,8 @@ def test_first_run_setup_creates_admin_and_lands_home(page, live_url):
     page.get_by_label("Admin email").fill("first.admin@example.org")
     page.get_by_label("Admin password").fill(PASSWORD)
     page.get_by_label("Password again").fill(PASSWORD)
-    page.get_by_role("button", name="Create program and admin").click()
-
-    page.wait_for_url(f"{live_url}/")
+    follow(page, page.get_by_role("button", name="Create program and admin"))
+    assert page.url == f"{live_url}/"
     assert page.get_by_role("heading", name="Riverside Harm Reduction").is_visible()
     assert page.get_by_text("Setup complete").is_visible()
     assert_no_horizontal_overflow(page)
@@ -46,8 +46,7 @@ def test_setup_rejects_mismatched_passwords(page, live_url):
     page.get_by_label("Admin email").fill("first.admin@example.org")
     page.get_by_label("Admin password").fill(PASSWORD)
     page.get_by_label("Password again").fill(PASSWORD + "x")
-    page.get_by_role("button", name="Create program and admin").click()
-    page.wait_for_load_state()
+    follow(page, page.get_by_role("button", name="Create program and admin"))
     assert page.get_by_text("Passwords differ.").is_visible()
     assert db.session.scalar(select(User)) is None
     db.session.rollback()
@@ -70,8 +69,8 @@ def test_sign_in_and_out(page, live_url, make_login_user):
     open_menu(page)
     sign_out = page.get_by_role("button", name=re.compile("Sign out"))
     assert email in sign_out.inner_text()
-    sign_out.click()
-    page.wait_for_url(re.compile(r"/login"))
+    follow(page, sign_out)
+    assert "/login" in page.url
     assert page.get_by_text("You are signed out.").is_visible()
 
     # Signed out for real: home leads back to the login page.
