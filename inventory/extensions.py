@@ -28,7 +28,9 @@ class ProblemApi(Api):
         pass
 
 
-db = SQLAlchemy(model_class=Base)
+# Sessions live for one request or command: after its one commit, what it wrote is still
+# what the response shows, so nothing is reloaded (on SQLite a reload would take the write lock).
+db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

@@ -5,6 +5,7 @@ has been replaced by its HMAC, so it never carries a raw code.
 """
 import hashlib
 import json
+from contextlib import nullcontext
 from datetime import date, datetime
 from uuid import UUID
 
@@ -33,11 +34,15 @@ def find_replay(model, client_id: UUID, print_: str):
 
     Raises Conflict (field client_id) when the id was used for a different request.
     """
-    existing = db.session.scalar(select(model).where(model.client_id == client_id))
-    if existing is not None and existing.fingerprint != print_:
+    found = db.session.connection().execute(
+        select(model.id, model.fingerprint).where(model.client_id == client_id)
+    ).first()
+    if found is None:
+        return None
+    if found.fingerprint != print_:
         raise Conflict("This client_id was already used for a different record.",
                        field="client_id")
-    return existing
+    return db.session.get(model, found.id)
 
 
 def create_once(model, client_id: UUID, print_: str, create):
@@ -52,8 +57,11 @@ def create_once(model, client_id: UUID, print_: str, create):
     existing = find_replay(model, client_id, print_)
     if existing is not None:
         return existing, False
+    # SQLite undoes just the failed statement, and BEGIN IMMEDIATE keeps racers out anyway;
+    # PostgreSQL aborts the whole transaction on an error, hence the savepoint there.
+    guard = nullcontext() if db.engine.dialect.name == "sqlite" else db.session.begin_nested()
     try:
-        with db.session.begin_nested():
+        with guard:
             return create(), True
     except IntegrityError:
         existing = find_replay(model, client_id, print_)

@@ -38,7 +38,9 @@ def _clear_g() -> None:
     try:
         vars(g._get_current_object()).clear()
     except RuntimeError:  # no app context: nothing to leak
-        pass
+        return
+    # The test shares the request's session: forget what it had loaded, as a new request would.
+    _db.session.expire_all()
 
 
 def _reset_postgres(url: str) -> None:

@@ -14,15 +14,10 @@ from inventory.extensions import db
               help="Password for every demo user (default: a random one each, printed).")
 def seed_demo_command(events: int, seed: int, password: str | None) -> None:
     """Create a demo program: sites, catalogue, one user per role, and N encounters with stock."""
-    from inventory.catalog.seed import seed_catalogue
     from inventory.demo import seed_demo
-    from inventory.stock.seed import seed_reasons
 
-    # Any database, SQLite or PostgreSQL: bring the schema to head and seed the catalogue first.
+    # Any database, SQLite or PostgreSQL: bring the schema to head first (a no-op when it is).
     upgrade()
-    seed_catalogue()
-    seed_reasons()
-    db.session.commit()
     click.echo(f"Seeding a demo program with {events:,} encounters...")
     try:
         result = seed_demo(events, seed=seed, password=password, echo=click.echo)

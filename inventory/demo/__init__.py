@@ -12,18 +12,21 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, insert, literal, select
 
 from inventory.catalog.models import Item
+from inventory.catalog.seed import seed_catalogue
 from inventory.database import utcnow
 from inventory.demo.bulk import BulkWriter
-from inventory.demo.program import (Login, create_sites, create_users, ensure_empty,
-                                    ensure_settings, STAFF_SITES)
+from inventory.demo.program import (STAFF_SITES, Login, create_sites, create_users,
+                                    ensure_catalogue, ensure_empty, ensure_settings)
 from inventory.demo.supply import DemoItem
 from inventory.demo.year import Year
 from inventory.extensions import db
 from inventory.stock.models import StockBalance, StockEvent, StockEventLine
+from inventory.stock.seed import seed_reasons
 from inventory.types import UTCDateTime
 
 # Tables whose ids the load allocates itself (PostgreSQL serials are moved past them).
 LOADED_TABLES = ["lot", "participant", "stock_event", "stock_event_line", "encounter"]
+CHILD_TABLES = ["encounter_item", "encounter_referral"]
 
 
 @dataclass
@@ -43,20 +46,24 @@ def fill_balances() -> int:
         .select_from(line.join(event, event.c.id == line.c.event_id))
         .group_by(event.c.site_id, line.c.item_id, line.c.lot_id)
     )
-    result = db.session.execute(insert(balance).from_select(
+    db.session.execute(insert(balance).from_select(
         ["site_id", "item_id", "lot_id", "lot_key", "on_hand", "updated_at"], totals))
-    return result.rowcount
+    return db.session.scalar(select(func.count()).select_from(balance))
 
 
 def seed_demo(events: int, *, seed: int = 1, password: str | None = None,
               echo: Callable[[str], None] = print) -> DemoResult:
     """Create the demo program with ``events`` encounters over the past year. Flushes only.
 
-    Raises InvalidInput when the database already has sites, stock or encounters, or a demo
-    user's email is taken.
+    Seeds the standard catalogue and reasons when missing. Raises InvalidInput when the database
+    already has sites, stock or encounters, the catalogue lacks a standard item the demo hands
+    out, or a demo user's email is taken.
     """
     began = time.monotonic()
     ensure_empty()
+    seed_catalogue()
+    seed_reasons()
+    ensure_catalogue()
     settings = ensure_settings()
     sites = create_sites()
     logins = create_users(password)
@@ -68,8 +75,11 @@ def seed_demo(events: int, *, seed: int = 1, password: str | None = None,
                  for i in db.session.scalars(select(Item).order_by(Item.display_order))]
         writer = BulkWriter(db.session.connection())
         staff_sites = {sid for spec, sid in sites if spec.code in STAFF_SITES}
-        Year(writer, random.Random(seed), sites=sites, items=items, users=users,
-             staff_sites=staff_sites, tz=settings.timezone, echo=echo).run(events)
+        loaded = [db.metadata.tables[name] for name in LOADED_TABLES + CHILD_TABLES]
+        with writer.foreign_keys_checked_after(loaded):
+            Year(writer, random.Random(seed), sites=sites, items=items, users=users,
+                 staff_sites=staff_sites, tz=settings.timezone, echo=echo).run(events)
+            echo("  checking foreign keys")
         echo("  computing balances from the ledger")
         writer.written["stock_balance"] = fill_balances()
         writer.fix_sequences(LOADED_TABLES)

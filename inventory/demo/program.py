@@ -5,7 +5,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from inventory.auth.services import create_user
-from inventory.catalog.models import Site
+from inventory.catalog.models import Item, Site
+from inventory.catalog.seed import STANDARD_ITEMS
 from inventory.demo.mix import SITES, DemoSite
 from inventory.encounters.models import Encounter
 from inventory.errors import InvalidInput
@@ -14,6 +15,7 @@ from inventory.settings.models import ProgramSettings
 from inventory.stock.models import StockEvent
 
 STAFF_SITES = ("DT", "VAN1")
+STANDARD_CODES = [row[0] for row in STANDARD_ITEMS]
 ROLES = ("admin", "coordinator", "reporter", "staff")
 
 
@@ -31,6 +33,15 @@ def ensure_empty() -> None:
         if db.session.scalar(select(model.id).limit(1)) is not None:
             raise InvalidInput("The database already holds a program (sites, stock or encounters);"
                                " seed-demo only fills an empty one.", field="database")
+
+
+def ensure_catalogue() -> None:
+    """Raise InvalidInput unless every item the demo hands out is in the catalogue."""
+    known = set(db.session.scalars(select(Item.code)))
+    missing = sorted(set(STANDARD_CODES) - known)
+    if missing:
+        raise InvalidInput(f"The catalogue lacks standard items the demo uses: {', '.join(missing)}.",
+                           field="catalogue")
 
 
 def ensure_settings() -> ProgramSettings:

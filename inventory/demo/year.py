@@ -135,9 +135,11 @@ class Year:
             kind = types[0] if len(types) == 1 else rng.choices(types, cum)[0]
             void = (None, None, None, None)
             if r() < VOID_RATE:
-                voided = recorded + rng.randint(60, 3600)
-                void_event = ledger.reverse(event_id, site_id, voided, moves, user=user)
-                void = (w.ts(voided), rng.choice(VOID_REASONS), user, void_event)
+                # As the void service does: the reversal is dated like the handout it undoes.
+                voided, reason = recorded + rng.randint(60, 3600), rng.choice(VOID_REASONS)
+                void_event = ledger.reverse(event_id, site_id, at, moves, user=user,
+                                            recorded=voided, note=f"void: {reason}")
+                void = (w.ts(voided), reason, user, void_event)
             client = uuid.uuid4()
             encounter_id = self.next_encounter
             self.next_encounter += 1

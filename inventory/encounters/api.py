@@ -7,6 +7,7 @@ from sqlalchemy.orm import selectinload
 from inventory.auth.permissions import ENCOUNTER_READERS, WRITERS, require_roles
 from inventory.encounters import services
 from inventory.encounters.models import Encounter
+from inventory.encounters.records import EncounterRecord
 from inventory.encounters.schemas import (
     EncounterArgs, EncounterFilterArgs, EncounterSchema, VoidArgs,
 )
@@ -39,16 +40,18 @@ def list_encounters(args, pagination_parameters):
     pagination_parameters.item_count = db.session.scalar(
         select(func.count()).select_from(stmt.order_by(None).subquery())
     )
-    page = stmt.options(selectinload(Encounter.items), selectinload(Encounter.referrals))
+    page = stmt.options(selectinload(Encounter.items), selectinload(Encounter.referrals),
+                        selectinload(Encounter.stock_event), selectinload(Encounter.site))
     page = page.limit(pagination_parameters.page_size).offset(pagination_parameters.first_item)
-    return db.session.scalars(page).all()
+    return [EncounterRecord.of(e) for e in db.session.scalars(page)]
 
 
 @blp.route("/encounters/<int:encounter_id>")
 @require_roles(*ENCOUNTER_READERS)
 @blp.response(200, EncounterSchema)
 def get_encounter(encounter_id):
-    return services.get_encounter(current_user, encounter_id)
+    """One encounter (staff: at their sites)."""
+    return EncounterRecord.of(services.get_encounter(current_user, encounter_id))
 
 
 @blp.route("/encounters/<int:encounter_id>/void", methods=["POST"])
@@ -59,4 +62,4 @@ def void_encounter(data, encounter_id):
     """Void a handout: a reversing stock event is written; the encounter is kept, marked void."""
     encounter = services.void_encounter(current_user, encounter_id, data["reason"])
     db.session.commit()
-    return encounter
+    return EncounterRecord.of(encounter)

@@ -50,26 +50,28 @@ class VoidArgs(Schema):
 
 
 class EncounterItemSchema(Schema):
-    item = fields.Function(lambda line: line.item.code)
+    item = fields.String()
     quantity = fields.Integer()
 
 
 class EncounterSchema(Schema):
+    """Dumps :class:`inventory.encounters.records.EncounterRecord`."""
+
     id = fields.Integer()
     client_id = fields.UUID()
-    site = fields.Function(lambda e: e.site.code)
+    site = fields.String()
     occurred_at = fields.DateTime()
     recorded_at = fields.DateTime()
     encounter_type = fields.String()
-    has_participant_code = fields.Function(lambda e: e.participant_id is not None)
+    has_participant_code = fields.Boolean()
     items = fields.List(fields.Nested(EncounterItemSchema))
     syringes_returned = fields.Integer()
     returns_estimated = fields.Boolean()
     secondary_people = fields.Integer()
     naloxone_used = fields.Integer()
     reversals_reported = fields.Integer()
-    referrals = fields.Function(lambda e: [r.referral_type for r in e.referrals])
-    stock_discrepancy = fields.Function(lambda e: bool(e.stock_event and e.stock_event.discrepancy))
-    void = fields.Function(lambda e: e.is_void)
+    referrals = fields.List(fields.String())
+    stock_discrepancy = fields.Boolean()
+    void = fields.Boolean()
     voided_at = fields.DateTime(allow_none=True)
     void_reason = fields.String(allow_none=True)

@@ -9,11 +9,12 @@ from inventory.auth.permissions import ENCOUNTER_READERS, ensure_site_access, si
 from inventory.catalog.lookup import item_by_code, items_by_code, site_by_code
 from inventory.database import utcnow
 from inventory.encounters.models import Encounter, EncounterItem, EncounterReferral
+from inventory.encounters.records import EncounterRecord
 from inventory.errors import Conflict, Forbidden, InvalidInput, NotFound
 from inventory.extensions import db
 from inventory.idempotency import create_once, fingerprint
 from inventory.participants.hashing import hash_code
-from inventory.participants.services import DEMOGRAPHIC_FIELDS, participant_for
+from inventory.participants.services import participant_id_for
 from inventory.settings.models import ProgramSettings
 from inventory.stock.ledger import Line, post_event, reverse_event
 from inventory.stock.services import check_occurred_at
@@ -22,7 +23,12 @@ from inventory.stock.services import check_occurred_at
 _VOID_NAMESPACE = uuid.UUID("6f1c2a4e-9d0b-4c55-8a51-3f3e0c7b9e21")
 
 
-def record_encounter(user, data: dict) -> tuple[Encounter, bool]:
+_INSERT_ENCOUNTER = Encounter.__table__.insert().returning(Encounter.__table__.c.id)
+_INSERT_ITEM = EncounterItem.__table__.insert()
+_INSERT_REFERRAL = EncounterReferral.__table__.insert()
+
+
+def record_encounter(user, data: dict) -> tuple[EncounterRecord, bool]:
     """Record a handout visit and its distribution event. Returns ``(encounter, created)``.
 
     Distribution is never blocked: stock no lot covers is taken from the unknown lot and the
@@ -53,36 +59,55 @@ def record_encounter(user, data: dict) -> tuple[Encounter, bool]:
     payload["participant"] = code_hash
     print_ = fingerprint(payload)
 
-    def create() -> Encounter:
-        participant = (participant_for(code_hash, site.id, data) if code_hash else None)
-        encounter = Encounter(
-            client_id=data["client_id"], fingerprint=print_, site_id=site.id,
-            occurred_at=data["occurred_at"], user_id=user.id,
-            participant_id=participant.id if participant else None,
-            encounter_type=data["encounter_type"],
-            **{k: data[k] for k in ("syringes_returned", "returns_estimated", "secondary_people",
-                                    "naloxone_used", "reversals_reported")},
-        )
-        encounter.items = [EncounterItem(item_id=l.item_id, quantity=l.quantity) for l in lines]
-        encounter.referrals = [EncounterReferral(referral_type=r)
-                               for r in sorted(set(data["referrals"]))]
-        db.session.add(encounter)
+    counts = {k: data[k] for k in ("syringes_returned", "returns_estimated", "secondary_people",
+                                    "naloxone_used", "reversals_reported")}
+    referrals = sorted(set(data["referrals"]))
+
+    def create() -> EncounterRecord:
+        posted = None
         if lines:
-            event = post_event(kind="distribution", site_id=site.id,
-                               occurred_at=data["occurred_at"], client_id=data["client_id"],
-                               lines=lines, user_id=user.id, allocate=True)
-            encounter.stock_event_id = event.id
-        db.session.flush()
-        return encounter
+            posted = post_event(kind="distribution", site_id=site.id,
+                                occurred_at=data["occurred_at"], client_id=data["client_id"],
+                                lines=lines, user_id=user.id, allocate=True)
+        participant_id = participant_id_for(code_hash, site.id, data) if code_hash else None
+        # Core inserts: this is the busiest write of the program (see docs/performance.md).
+        conn = db.session.connection()
+        row = {"client_id": data["client_id"], "fingerprint": print_, "site_id": site.id,
+               "occurred_at": data["occurred_at"], "recorded_at": utcnow(), "user_id": user.id,
+               "participant_id": participant_id, "encounter_type": data["encounter_type"],
+               "stock_event_id": posted.id if posted else None, **counts}
+        encounter_id = conn.execute(_INSERT_ENCOUNTER, row).scalar_one()
+        if data["items"]:
+            conn.execute(_INSERT_ITEM, [
+                {"encounter_id": encounter_id, "item_id": items[raw["item"]].id,
+                 "quantity": raw["quantity"]} for raw in data["items"]])
+        if referrals:
+            conn.execute(_INSERT_REFERRAL, [
+                {"encounter_id": encounter_id, "referral_type": r} for r in referrals])
+        return EncounterRecord(
+            id=encounter_id, client_id=data["client_id"], site=site.code,
+            occurred_at=data["occurred_at"], recorded_at=row["recorded_at"],
+            encounter_type=data["encounter_type"], has_participant_code=bool(code_hash),
+            stock_discrepancy=bool(posted and posted.discrepancy), referrals=referrals,
+            items=[{"item": raw["item"], "quantity": raw["quantity"]} for raw in data["items"]],
+            **counts,
+        )
 
-    return create_once(Encounter, data["client_id"], print_, create)
+    record, created = create_once(Encounter, data["client_id"], print_, create)
+    return (record if created else EncounterRecord.of(record)), created
 
 
-def get_encounter(user, encounter_id: int) -> Encounter:
-    """The encounter, if ``user`` may read it. Raises NotFound, Forbidden."""
+def get_encounter(user, encounter_id: int, for_update: bool = False) -> Encounter:
+    """The encounter, if ``user`` may read it; ``for_update`` locks its row (fresh values).
+
+    Raises NotFound, Forbidden.
+    """
     if user.role not in ENCOUNTER_READERS:
         raise Forbidden("Your role cannot read encounters.")
-    encounter = db.session.get(Encounter, encounter_id)
+    stmt = select(Encounter).where(Encounter.id == encounter_id)
+    if for_update:
+        stmt = stmt.with_for_update().execution_options(populate_existing=True)
+    encounter = db.session.scalar(stmt)
     if encounter is None:
         raise NotFound(f"No encounter {encounter_id}.", field="id")
     ensure_site_access(user, encounter.site)
@@ -95,7 +120,8 @@ def void_encounter(user, encounter_id: int, reason: str) -> Encounter:
     Repeating the same void is a no-op; a second void with another reason is a Conflict.
     Raises NotFound, Forbidden, InvalidInput (blank reason), Conflict.
     """
-    encounter = get_encounter(user, encounter_id)
+    # Locked, so two devices voiding the same handout write one reversal between them.
+    encounter = get_encounter(user, encounter_id, for_update=True)
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput("A reason is required.", field="reason")

@@ -1,5 +1,7 @@
 """Find or register an anonymous participant by code hash."""
-from sqlalchemy import select
+from functools import cache
+
+from sqlalchemy import func
 from sqlalchemy.dialects import postgresql, sqlite
 
 from inventory.database import utcnow
@@ -9,20 +11,24 @@ from inventory.participants.models import Participant
 DEMOGRAPHIC_FIELDS = ("age_range", "gender", "race_ethnicity")
 
 
-def participant_for(code_hash: str, site_id: int, demographics: dict) -> Participant:
-    """The participant with ``code_hash``, registered on first sight.
+@cache
+def _upsert(dialect_name: str):
+    table = Participant.__table__
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    stmt = dialect.insert(table)
+    # Demographics are first-visit data: they fill fields still empty and never overwrite.
+    return stmt.on_conflict_do_update(
+        index_elements=["code_hash"],
+        set_={field: func.coalesce(table.c[field], stmt.excluded[field])
+              for field in DEMOGRAPHIC_FIELDS},
+    ).returning(table.c.id)
 
-    Demographics are first-visit data: they fill fields still empty and never overwrite.
+
+def participant_id_for(code_hash: str, site_id: int, demographics: dict) -> int:
+    """The id of the participant with ``code_hash``, registered on first sight, in one statement.
+
+    Safe when two devices meet a new participant at the same moment.
     """
-    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
-    # Insert-if-absent: two devices may meet a new participant at the same moment.
-    db.session.execute(
-        dialect.insert(Participant)
-        .values(code_hash=code_hash, first_seen_at=utcnow(), first_site_id=site_id)
-        .on_conflict_do_nothing(index_elements=["code_hash"])
-    )
-    participant = db.session.scalar(select(Participant).where(Participant.code_hash == code_hash))
-    for field in DEMOGRAPHIC_FIELDS:
-        if demographics.get(field) and getattr(participant, field) is None:
-            setattr(participant, field, demographics[field])
-    return participant
+    values = {"code_hash": code_hash, "first_seen_at": utcnow(), "first_site_id": site_id,
+              **{field: demographics.get(field) for field in DEMOGRAPHIC_FIELDS}}
+    return db.session.execute(_upsert(db.engine.dialect.name), values).scalar_one()

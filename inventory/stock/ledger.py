@@ -6,6 +6,7 @@ UPDATE`` on PostgreSQL, the write lock taken by ``BEGIN IMMEDIATE`` on SQLite (s
 """
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cache
 from datetime import datetime
 from uuid import UUID
 
@@ -38,18 +39,23 @@ class _Balance:
     expires_on: object
 
 
-def _ensure_rows(site_id: int, keys: set[tuple[int, int | None]]) -> None:
-    """Create missing balance rows (at zero) so that every touched row can be locked."""
-    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
-    rows = [
-        {"site_id": site_id, "item_id": item_id, "lot_id": lot_id, "lot_key": lot_id or 0,
-         "on_hand": 0, "updated_at": utcnow()}
-        for item_id, lot_id in sorted(keys, key=lambda k: (k[0], k[1] or 0))
-    ]
-    stmt = dialect.insert(StockBalance).on_conflict_do_nothing(
+@cache
+def _insert_missing_stmt(dialect_name: str):
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    return dialect.insert(StockBalance.__table__).on_conflict_do_nothing(
         index_elements=["site_id", "item_id", "lot_key"]
     )
-    db.session.execute(stmt, rows)
+
+
+def _insert_missing(site_id: int, keys: set[tuple[int, int | None]]) -> None:
+    """Create missing balance rows at zero; a concurrent creator of the same row wins quietly."""
+    now = utcnow()
+    rows = [
+        {"site_id": site_id, "item_id": item_id, "lot_id": lot_id, "lot_key": lot_id or 0,
+         "on_hand": 0, "updated_at": now}
+        for item_id, lot_id in sorted(keys, key=lambda k: (k[0], k[1] or 0))
+    ]
+    db.session.execute(_insert_missing_stmt(db.engine.dialect.name), rows)
 
 
 def _lock(site_id: int, item_ids: set[int]) -> list[_Balance]:
@@ -62,6 +68,17 @@ def _lock(site_id: int, item_ids: set[int]) -> list[_Balance]:
         .with_for_update(of=StockBalance)
     )
     return [_Balance(*row) for row in db.session.execute(stmt)]
+
+
+def _locked_balances(site_id: int, keys: set[tuple[int, int | None]]) -> list[_Balance]:
+    """Lock every balance of the touched items at the site, creating the rows ``keys`` needs."""
+    item_ids = {item_id for item_id, _ in keys}
+    balances = _lock(site_id, item_ids)
+    missing = keys - {(b.item_id, b.lot_id) for b in balances}
+    if missing:
+        _insert_missing(site_id, missing)
+        balances = _lock(site_id, item_ids)
+    return balances
 
 
 def _fefo(quantity: int, balances: list[_Balance]) -> list[tuple[int | None, int]]:
@@ -87,9 +104,26 @@ def _fefo(quantity: int, balances: list[_Balance]) -> list[tuple[int | None, int
     return taken
 
 
+_UPDATE_BALANCE = update(StockBalance.__table__).where(
+    StockBalance.__table__.c.id == bindparam("b_id")
+)
+_OPTIONAL_HEADER = ("fingerprint", "reverses_id", "counterpart_site_id", "document_ref",
+                    "reason_code", "note")
+_INSERT_EVENT = StockEvent.__table__.insert().returning(StockEvent.__table__.c.id)
+_INSERT_LINE = StockEventLine.__table__.insert()
+
+
+@dataclass(frozen=True)
+class Posted:
+    """What the ledger wrote: the event id, and whether a handout outran known stock."""
+
+    id: int
+    discrepancy: bool
+
+
 def post_event(*, kind: str, site_id: int, occurred_at: datetime, client_id: UUID,
                lines: list[Line], user_id: int | None = None, allocate: bool = False,
-               **header) -> StockEvent:
+               **header) -> Posted:
     """Write one ledger event with its lines and update the balances under lock.
 
     ``allocate`` (distributions): each line's positive ``quantity`` is handed out and split
@@ -99,8 +133,7 @@ def post_event(*, kind: str, site_id: int, occurred_at: datetime, client_id: UUI
     Raises InsufficientStock when a kind other than distribution would take a balance below zero.
     """
     keys = {(line.item_id, None if allocate else line.lot_id) for line in lines}
-    _ensure_rows(site_id, keys)
-    balances = _lock(site_id, {line.item_id for line in lines})
+    balances = _locked_balances(site_id, keys)
     by_item: dict[int, list[_Balance]] = defaultdict(list)
     for balance in balances:
         by_item[balance.item_id].append(balance)
@@ -127,26 +160,33 @@ def post_event(*, kind: str, site_id: int, occurred_at: datetime, client_id: UUI
     discrepancy = kind in MAY_GO_NEGATIVE and any(
         by_key[(item_id, None)].on_hand < 0 for item_id, lot_id, _ in stored if lot_id is None
     )
-    event = StockEvent(kind=kind, site_id=site_id, occurred_at=occurred_at, client_id=client_id,
-                       user_id=user_id, discrepancy=discrepancy, **header)
-    db.session.add(event)
-    db.session.flush()
-    db.session.execute(
-        StockEventLine.__table__.insert(),
-        [{"event_id": event.id, "item_id": i, "lot_id": lot, "quantity": q} for i, lot, q in stored],
+    # Core statements on the session's connection: the ledger is append-only, so the ORM's
+    # unit of work would only add cost to the busiest write path.
+    conn = db.session.connection()
+    now = utcnow()
+    event_id = conn.execute(_INSERT_EVENT, {
+        "kind": kind, "site_id": site_id, "occurred_at": occurred_at, "recorded_at": now,
+        "client_id": client_id, "user_id": user_id, "discrepancy": discrepancy,
+        **{column: header.get(column) for column in _OPTIONAL_HEADER},
+    }).scalar_one()
+    unknown = set(header) - set(_OPTIONAL_HEADER)
+    if unknown:
+        raise TypeError(f"unknown event columns {sorted(unknown)}")
+    conn.execute(
+        _INSERT_LINE,
+        [{"event_id": event_id, "item_id": i, "lot_id": lot, "quantity": q} for i, lot, q in stored],
     )
     touched = {(i, lot) for i, lot, _ in stored}
-    now = utcnow()
-    db.session.execute(
-        update(StockBalance.__table__).where(StockBalance.__table__.c.id == bindparam("b_id")),
+    conn.execute(
+        _UPDATE_BALANCE,
         [{"b_id": by_key[key].id, "on_hand": by_key[key].on_hand, "updated_at": now}
          for key in sorted(touched, key=lambda k: (k[0], k[1] or 0))],
     )
-    return event
+    return Posted(id=event_id, discrepancy=discrepancy)
 
 
 def reverse_event(original: StockEvent, *, client_id: UUID, user_id: int | None,
-                  note: str | None = None) -> StockEvent:
+                  note: str | None = None) -> Posted:
     """Write the event that undoes ``original``: same lines, opposite signs, same occurred_at.
 
     The reversal is dated like the original because it corrects that event: a period's

@@ -69,9 +69,10 @@ def receive_stock(user, data: dict) -> tuple[StockEvent, bool]:
                  lot_id=getattr(lot_for(item, lot_code, expires_on, field), "id", None))
             for item, lot_code, expires_on, units, field in lines
         ]
-        return post_event(kind="receipt", site_id=site.id, occurred_at=data["occurred_at"],
-                          client_id=data["client_id"], lines=posted, user_id=user.id,
-                          fingerprint=print_, document_ref=data.get("document_ref"))
+        event = post_event(kind="receipt", site_id=site.id, occurred_at=data["occurred_at"],
+                           client_id=data["client_id"], lines=posted, user_id=user.id,
+                           fingerprint=print_, document_ref=data.get("document_ref"))
+        return db.session.get(StockEvent, event.id)
 
     return create_once(StockEvent, data["client_id"], print_, create)
 
@@ -104,9 +105,10 @@ def adjust_stock(user, data: dict, kind: str = "adjustment") -> tuple[StockEvent
     print_ = fingerprint({**data, "kind": kind})
 
     def create():
-        return post_event(kind=kind, site_id=site.id, occurred_at=data["occurred_at"],
-                          client_id=data["client_id"], lines=lines, user_id=user.id,
-                          fingerprint=print_, reason_code=reason.code, note=data.get("note"))
+        event = post_event(kind=kind, site_id=site.id, occurred_at=data["occurred_at"],
+                           client_id=data["client_id"], lines=lines, user_id=user.id,
+                           fingerprint=print_, reason_code=reason.code, note=data.get("note"))
+        return db.session.get(StockEvent, event.id)
 
     return create_once(StockEvent, data["client_id"], print_, create)
 
