@@ -130,3 +130,18 @@ def test_replay_with_the_code_spelled_differently_is_a_replay(client, stocked):
                         json=dict(body, participant_code="MQ0312Y"))
     assert_problem(other, 409, "client_id")
     assert row_counts() == counts
+
+
+@pytest.mark.parametrize("encounter_first", [True, False], ids=["encounter-first", "receipt-first"])
+def test_client_id_of_an_encounter_without_items_is_not_reused(client, stocked, encounter_first):
+    """A referral-only visit writes no stock event; its client_id still names one record, so
+    a receipt with that client_id (or the other way round) is a 409, not a second record."""
+    enc = encounter_body("IDA", [], referrals=["housing"])
+    rec = receipt_body("IDA", [receipt_line(ITEM, 10)], client_id=enc["client_id"])
+    first, second = ("/api/v1/encounters", enc), ("/api/v1/receipts", rec)
+    if not encounter_first:
+        first, second = second, first
+    assert client.post(first[0], headers=stocked, json=first[1]).status_code == 201
+    counts = row_counts()
+    assert_problem(client.post(second[0], headers=stocked, json=second[1]), 409, "client_id")
+    assert row_counts() == counts
