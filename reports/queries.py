@@ -9,7 +9,7 @@ left out everywhere; their stock reversals carry the original time, so ledger su
 from collections.abc import Collection
 
 import pandas as pd
-from sqlalchemy import Connection, case, func, select
+from sqlalchemy import Connection, case, func, literal, select, union_all
 
 from inventory.catalog.models import Item, Lot, Site
 from inventory.encounters.models import Encounter, EncounterReferral
@@ -73,33 +73,41 @@ def sites(conn: Connection, site_ids: Collection[int] | None) -> pd.DataFrame:
     return _frame(conn, stmt, ["site_id", "site_code", "site_name"])
 
 
-def _effective_kind():
-    """A reversal counts as the kind of event it reverses (a voided handout un-distributes).
-
-    A scalar subquery inside the CASE runs only for reversal rows; a LEFT JOIN would look up
-    every line's event a second time.
-    """
-    original = EVENT.alias("original")
-    reversed_kind = select(original.c.kind).where(
-        original.c.id == EVENT.c.reverses_id).scalar_subquery()
-    kind = case((EVENT.c.kind == "reversal", func.coalesce(reversed_kind, "reversal")),
-                else_=EVENT.c.kind)
-    return kind, LINE.join(EVENT, LINE.c.event_id == EVENT.c.id)
-
-
 def movements(conn, period, site_ids) -> pd.DataFrame:
-    """Per (site, month, item, kind): the signed sum of ledger lines in the period."""
-    kind, joined = _effective_kind()
-    where = _in_period(EVENT.c.occurred_at, period)
-    if site_ids is not None:
-        where.append(EVENT.c.site_id.in_(list(site_ids)))
-    inner = select(EVENT.c.site_id, month_bucket(EVENT.c.occurred_at, period).label("month"),
-                   LINE.c.item_id, kind.label("kind"), LINE.c.quantity
-                   ).select_from(joined).where(*where).subquery()
-    stmt = select(inner.c.site_id, inner.c.month, inner.c.item_id, inner.c.kind,
-                  func.sum(inner.c.quantity)).group_by(
-        inner.c.site_id, inner.c.month, inner.c.item_id, inner.c.kind)
-    return _frame(conn, stmt, ["site_id", "month", "item_id", "kind", "quantity"])
+    """Per (site, month, item, kind): the signed sum of ledger lines in the period.
+
+    One plain ``GROUP BY site, item, kind`` per month (a ``UNION ALL``), so each branch is the
+    same shape as a bare aggregate and the planner can hash it. A reversal counts as the kind of
+    event it reverses (a voided handout un-distributes): the few reversal lines are summed again
+    by their original's kind and swapped in.
+    """
+    site_filter = [EVENT.c.site_id.in_(list(site_ids))] if site_ids is not None else []
+    joined = LINE.join(EVENT, LINE.c.event_id == EVENT.c.id)
+    branches = [
+        select(EVENT.c.site_id, literal(index).label("month"), LINE.c.item_id, EVENT.c.kind,
+               func.sum(LINE.c.quantity)).select_from(joined).where(
+            EVENT.c.occurred_at >= month.start_utc, EVENT.c.occurred_at < month.end_utc,
+            *site_filter).group_by(EVENT.c.site_id, LINE.c.item_id, EVENT.c.kind)
+        for index, month in enumerate(period.months)]
+    columns = ["site_id", "month", "item_id", "kind", "quantity"]
+    plain = _frame(conn, union_all(*branches), columns)
+    original = EVENT.alias("original")
+    reversed_ = select(EVENT.c.site_id, month_bucket(EVENT.c.occurred_at, period).label("month"),
+                       LINE.c.item_id, original.c.kind, LINE.c.quantity).select_from(
+        joined.join(original, EVENT.c.reverses_id == original.c.id)).where(
+        EVENT.c.kind == "reversal", *_in_period(EVENT.c.occurred_at, period), *site_filter
+    ).subquery()
+    stmt = select(reversed_.c.site_id, reversed_.c.month, reversed_.c.item_id, reversed_.c.kind,
+                  func.sum(reversed_.c.quantity)).group_by(
+        reversed_.c.site_id, reversed_.c.month, reversed_.c.item_id, reversed_.c.kind)
+    corrected = _frame(conn, stmt, columns)
+    if corrected.empty:
+        return plain
+    # Reversals of a known original are moved to that original's kind; any other stays put.
+    correction = corrected.assign(kind="reversal", quantity=-corrected["quantity"])
+    both = pd.concat([plain, corrected, correction], ignore_index=True)
+    both = both.groupby(["site_id", "month", "item_id", "kind"], as_index=False)["quantity"].sum()
+    return both[(both["quantity"] != 0) | (both["kind"] != "reversal")].reset_index(drop=True)
 
 
 def closing_by_lot(conn, period, site_ids, strategy: str | None = None) -> pd.DataFrame:
