@@ -57,3 +57,25 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
 
 def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
+
+
+def begin_write(session) -> None:
+    """Make what follows run in a write transaction; on SQLite, take the write lock now.
+
+    API requests start with a plain BEGIN so that authentication, parsing and look-ups run
+    beside other writers; only the ledger change itself holds SQLite's one write lock. A read
+    transaction cannot be upgraded safely (a writer that committed meanwhile would make ours
+    fail at once, busy timeout or not), so it is ended first and the next statement opens
+    ``BEGIN IMMEDIATE``. Call it before the checks that must hold at write time (client_id
+    replays, balances). No-op on PostgreSQL, whose balances are locked row by row.
+    Raises RuntimeError if the read transaction holds unflushed changes.
+    """
+    if not _read_only.get():
+        return
+    _read_only.set(False)
+    session = session() if callable(session) else session  # a scoped_session gives its Session
+    if session.get_bind().dialect.name != "sqlite" or not session.in_transaction():
+        return
+    if session.new or session.dirty or session.deleted:
+        raise RuntimeError("begin_write() after changes were made in a read transaction")
+    session.commit()  # ends the read snapshot; nothing was written in it

@@ -45,18 +45,24 @@ def find_replay(model, client_id: UUID, print_: str):
     return db.session.get(model, found.id)
 
 
-def create_once(model, client_id: UUID, print_: str, create):
+def create_once(model, client_id: UUID, print_: str, create, also_taken_by=()):
     """Run ``create()`` unless ``client_id`` is a replay; return ``(row, created)``.
 
     Two requests with the same new client_id may race past the first check (PostgreSQL, read
     committed); the loser's insert hits the unique index inside a savepoint and is answered
-    as a replay, or a Conflict if its body differs. Raises Conflict (field client_id).
+    as a replay, or a Conflict if its body differs. ``also_taken_by`` lists other models whose
+    client_ids this record must not reuse (where no unique index says so). Raises Conflict
+    (field client_id).
     """
     from sqlalchemy.exc import IntegrityError
 
     existing = find_replay(model, client_id, print_)
     if existing is not None:
         return existing, False
+    for other in also_taken_by:
+        if db.session.scalar(select(other.id).where(other.client_id == client_id)) is not None:
+            raise Conflict("This client_id was already used for another record.",
+                           field="client_id")
     # SQLite undoes just the failed statement, and BEGIN IMMEDIATE keeps racers out anyway;
     # PostgreSQL aborts the whole transaction on an error, hence the savepoint there.
     guard = nullcontext() if db.engine.dialect.name == "sqlite" else db.session.begin_nested()

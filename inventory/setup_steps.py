@@ -59,8 +59,10 @@ def register_database(app: Flask) -> None:
 
     @app.before_request
     def _mark_read_only():
-        # Reads open deferred transactions; writes take SQLite's write lock up front.
-        set_read_only(request.method in ("GET", "HEAD", "OPTIONS"))
+        # Reads open deferred transactions; form posts take SQLite's write lock up front;
+        # API writes take it late, in the service (inventory.database.begin_write).
+        set_read_only(request.method in ("GET", "HEAD", "OPTIONS")
+                      or request.path.startswith("/api/"))
         g.request_started = time.perf_counter()
 
     @app.after_request

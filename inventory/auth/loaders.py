@@ -18,13 +18,12 @@ def token_digest(token: str) -> str:
 
 
 def user_for_token(token: str) -> User | None:
-    row = db.session.execute(
-        select(ApiToken).where(ApiToken.token_hash == token_digest(token),
-                               ApiToken.revoked_at.is_(None))
-    ).scalar_one_or_none()
-    if row is None or not row.user.active:
-        return None
-    return row.user
+    return db.session.scalar(
+        select(User)
+        .join(ApiToken, ApiToken.user_id == User.id)
+        .where(ApiToken.token_hash == token_digest(token), ApiToken.revoked_at.is_(None),
+               User.active.is_(True))
+    )
 
 
 def _bearer_token() -> str | None:

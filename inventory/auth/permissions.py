@@ -4,6 +4,7 @@ from functools import wraps
 
 from flask import abort, request
 from flask_login import current_user
+from sqlalchemy import select
 
 from inventory.errors import Forbidden
 
@@ -19,7 +20,11 @@ REPORT_READERS = (COORDINATOR, REPORTER, ADMIN)
 def site_scope(user) -> set[int] | None:
     """The ids of the sites ``user`` may see, or None for every site."""
     if user.role == STAFF:
-        return {site.id for site in user.sites}
+        from inventory.auth.models import user_site
+        from inventory.extensions import db
+
+        return set(db.session.scalars(
+            select(user_site.c.site_id).where(user_site.c.user_id == user.id)))
     return None
 
 

@@ -13,7 +13,7 @@ blp = Blueprint("catalog", __name__, url_prefix="/api/v1", description="Sites an
 
 @blp.route("/sites")
 @require_roles(*ALL_ROLES)
-@blp.arguments(CatalogFilterArgs, location="query")
+@blp.arguments(CatalogFilterArgs(), location="query")
 @blp.response(200, SiteSchema(many=True))
 def list_sites(args):
     """Sites the caller may see (staff: their assigned sites), by code."""
@@ -27,7 +27,7 @@ def list_sites(args):
 
 @blp.route("/items")
 @require_roles(*ALL_ROLES)
-@blp.arguments(CatalogFilterArgs, location="query")
+@blp.arguments(CatalogFilterArgs(), location="query")
 @blp.response(200, ItemSchema(many=True))
 def list_items(args):
     """The catalogue in display order."""

@@ -18,7 +18,7 @@ blp = Blueprint("encounters", __name__, url_prefix="/api/v1", description="Hando
 
 @blp.route("/encounters", methods=["POST"])
 @require_roles(*WRITERS)
-@blp.arguments(EncounterArgs)
+@blp.arguments(EncounterArgs())
 @blp.response(201, EncounterSchema)
 @blp.alt_response(200, schema=EncounterSchema, description="Replay of a known client_id")
 def create_encounter(data):
@@ -30,7 +30,7 @@ def create_encounter(data):
 
 @blp.route("/encounters")
 @require_roles(*ENCOUNTER_READERS)
-@blp.arguments(EncounterFilterArgs, location="query")
+@blp.arguments(EncounterFilterArgs(), location="query")
 @blp.response(200, EncounterSchema(many=True))
 @blp.paginate()
 def list_encounters(args, pagination_parameters):
@@ -56,7 +56,7 @@ def get_encounter(encounter_id):
 
 @blp.route("/encounters/<int:encounter_id>/void", methods=["POST"])
 @require_roles(*WRITERS)
-@blp.arguments(VoidArgs)
+@blp.arguments(VoidArgs())
 @blp.response(200, EncounterSchema)
 def void_encounter(data, encounter_id):
     """Void a handout: a reversing stock event is written; the encounter is kept, marked void."""

@@ -7,7 +7,7 @@ from sqlalchemy import Select, select
 
 from inventory.auth.permissions import ENCOUNTER_READERS, ensure_site_access, site_scope
 from inventory.catalog.lookup import item_by_code, items_by_code, site_by_code
-from inventory.database import utcnow
+from inventory.database import begin_write, utcnow
 from inventory.encounters.models import Encounter, EncounterItem, EncounterReferral
 from inventory.encounters.records import EncounterRecord
 from inventory.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -17,6 +17,7 @@ from inventory.participants.hashing import hash_code
 from inventory.participants.services import participant_id_for
 from inventory.settings.models import ProgramSettings
 from inventory.stock.ledger import Line, post_event, reverse_event
+from inventory.stock.models import StockEvent
 from inventory.stock.services import check_occurred_at
 
 # Reversal events get a client_id derived from the encounter's, so a void is written once.
@@ -93,7 +94,10 @@ def record_encounter(user, data: dict) -> tuple[EncounterRecord, bool]:
             **counts,
         )
 
-    record, created = create_once(Encounter, data["client_id"], print_, create)
+    begin_write(db.session)
+    # With items, the distribution event shares the client_id and its unique index guards it.
+    others = () if lines else (StockEvent,)
+    record, created = create_once(Encounter, data["client_id"], print_, create, others)
     return (record if created else EncounterRecord.of(record)), created
 
 
@@ -121,6 +125,7 @@ def void_encounter(user, encounter_id: int, reason: str) -> Encounter:
     Raises NotFound, Forbidden, InvalidInput (blank reason), Conflict.
     """
     # Locked, so two devices voiding the same handout write one reversal between them.
+    begin_write(db.session)
     encounter = get_encounter(user, encounter_id, for_update=True)
     reason = (reason or "").strip()
     if not reason:
@@ -130,8 +135,6 @@ def void_encounter(user, encounter_id: int, reason: str) -> Encounter:
             return encounter
         raise Conflict("This encounter is already void.", field="id")
     if encounter.stock_event_id is not None:
-        from inventory.stock.models import StockEvent
-
         original = db.session.get(StockEvent, encounter.stock_event_id)
         reversal = reverse_event(original, user_id=user.id, note=f"void: {reason}",
                                  client_id=uuid.uuid5(_VOID_NAMESPACE, str(encounter.client_id)))

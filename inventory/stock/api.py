@@ -22,7 +22,7 @@ def _created(result):
 
 @blp.route("/stock")
 @require_roles(*ALL_ROLES)
-@blp.arguments(StockFilterArgs, location="query")
+@blp.arguments(StockFilterArgs(), location="query")
 @blp.response(200, StockRowSchema(many=True))
 def list_stock(args):
     """On hand per site, item and lot (``lot`` null: stock not tied to a known lot)."""
@@ -31,7 +31,7 @@ def list_stock(args):
 
 @blp.route("/receipts", methods=["POST"])
 @require_roles(*WRITERS)
-@blp.arguments(ReceiptArgs)
+@blp.arguments(ReceiptArgs())
 @blp.response(201, StockEventSchema)
 @blp.alt_response(200, schema=StockEventSchema, description="Replay of a known client_id")
 def create_receipt(data):
@@ -41,7 +41,7 @@ def create_receipt(data):
 
 @blp.route("/adjustments", methods=["POST"])
 @require_roles(*WRITERS)
-@blp.arguments(AdjustmentArgs)
+@blp.arguments(AdjustmentArgs())
 @blp.response(201, StockEventSchema)
 @blp.alt_response(200, schema=StockEventSchema, description="Replay of a known client_id")
 def create_adjustment(data):
@@ -51,7 +51,7 @@ def create_adjustment(data):
 
 @blp.route("/disposals", methods=["POST"])
 @require_roles(*WRITERS)
-@blp.arguments(DisposalArgs)
+@blp.arguments(DisposalArgs())
 @blp.response(201, StockEventSchema)
 @blp.alt_response(200, schema=StockEventSchema, description="Replay of a known client_id")
 def create_disposal(data):

@@ -4,7 +4,8 @@ from datetime import timedelta
 
 from inventory.auth.permissions import ensure_site_access
 from inventory.catalog.lookup import existing_lot, item_by_code, items_by_code, lot_for, site_by_code
-from inventory.database import utcnow
+from inventory.database import begin_write, utcnow
+from inventory.encounters.models import Encounter
 from inventory.errors import InvalidInput
 from inventory.extensions import db
 from inventory.idempotency import create_once, fingerprint
@@ -74,7 +75,8 @@ def receive_stock(user, data: dict) -> tuple[StockEvent, bool]:
                            fingerprint=print_, document_ref=data.get("document_ref"))
         return db.session.get(StockEvent, event.id)
 
-    return create_once(StockEvent, data["client_id"], print_, create)
+    begin_write(db.session)
+    return create_once(StockEvent, data["client_id"], print_, create, (Encounter,))
 
 
 def _signed_lines(data: dict, sign: int | None) -> list[Line]:
@@ -110,7 +112,8 @@ def adjust_stock(user, data: dict, kind: str = "adjustment") -> tuple[StockEvent
                            fingerprint=print_, reason_code=reason.code, note=data.get("note"))
         return db.session.get(StockEvent, event.id)
 
-    return create_once(StockEvent, data["client_id"], print_, create)
+    begin_write(db.session)
+    return create_once(StockEvent, data["client_id"], print_, create, (Encounter,))
 
 
 def dispose_stock(user, data: dict) -> tuple[StockEvent, bool]:
