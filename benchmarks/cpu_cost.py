@@ -80,7 +80,7 @@ def main() -> int:
     site, items = pick_site_and_items_local(get)
     response = client.post("/api/v1/receipts", json=receipt_body(site, items), headers=headers)
     assert response.status_code == 201, response.get_json()
-    template = encounter_template(site, items)
+    template = encounter_template(items).replace("SITE_CODE", site)
 
     def body() -> dict:
         text = template.replace("CLIENT_ID", str(uuid.uuid4()))

@@ -4,7 +4,9 @@ For each gunicorn worker class asked for, this starts gunicorn (2 workers) on 12
 
 * the app (``wsgi:app``) on a fresh database (``seed-demo --events 0``, a benchmark admin and an API
   token from the CLI, stock received through ``POST /api/v1/receipts``), and wrk posts encounters of
-  3 items to ``POST /api/v1/encounters`` with a bearer token, each with a new ``client_id``;
+  3 items to ``POST /api/v1/encounters`` with a bearer token, each with a new ``client_id``, the
+  demo's handout sites taken in turn (``--one-site``: all at one site, the lock-contention worst
+  case);
 * ``benchmarks/bare_app.py`` on its own database, and wrk posts the same JSON bodies to an endpoint
   that inserts one row.
 
@@ -14,7 +16,7 @@ it checks that every 2xx made exactly one encounter and that ``flask check-ledge
 
     python benchmarks/throughput.py                      # SQLite (WAL), sync and gthread workers
     python benchmarks/throughput.py --db postgres        # PostgreSQL at 127.0.0.1 (user postgres)
-    python benchmarks/throughput.py --worker-class sync --duration 15
+    python benchmarks/throughput.py --worker-class sync --one-site
 
 Raw results also go to ``benchmarks/out/`` (ignored by git).
 """
@@ -42,11 +44,12 @@ PG_APP_DB, PG_BARE_DB = "outreach_bench", "outreach_bench_bare"
 BENCH_EMAIL = "bench-admin@example.org"
 
 # wrk script: a fresh client_id per request (run prefix, wrk thread, counter: unique without relying
-# on per-thread random seeds) and a participant code drawn from a pool of a few thousand.
+# on per-thread random seeds), a participant code drawn from a pool of a few thousand, and the
+# sites taken in turn.
 WRK_LUA = r"""
 local threads = {}
 local counter = 0
-local prefix, template
+local prefix, template, sites
 local letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 function setup(thread)
@@ -59,6 +62,8 @@ function init(args)
   local f = assert(io.open(args[2], "r"))
   template = f:read("*a")
   f:close()
+  sites = {}
+  for code in string.gmatch(args[3], "[^,]+") do table.insert(sites, code) end
   math.randomseed(os.time() + tid * 7919)
 end
 
@@ -72,7 +77,9 @@ function request()
   local id = string.format("%s-%04x-4000-8000-%012x", prefix, tid, counter)
   local code = string.format("%s%s%02d%02d%s", letter(), letter(), math.random(1, 12),
                              math.random(1, 28), letter())
+  local site = sites[(counter + tid) % #sites + 1]
   local body = template:gsub("CLIENT_ID", id, 1):gsub("PARTICIPANT_CODE", code, 1)
+                       :gsub("SITE_CODE", site, 1)
   return wrk.format("POST", nil, nil, body)
 end
 
@@ -155,13 +162,13 @@ class Gunicorn:
             self.proc.wait()
 
 
-def run_wrk(url: str, lua: Path, body_file: Path, seconds: int, connections: int,
-            token: str | None) -> dict:
+def run_wrk(url: str, lua: Path, body_file: Path, sites: list[str], seconds: int,
+            connections: int, token: str | None) -> dict:
     cmd = ["wrk", "-t", "2", "-c", str(connections), "-d", f"{seconds}s", "--timeout", "5s",
            "-s", str(lua), "-H", "Content-Type: application/json"]
     if token:
         cmd += ["-H", f"Authorization: Bearer {token}"]
-    cmd += [url, "--", uuid.uuid4().hex[:8], str(body_file)]
+    cmd += [url, "--", uuid.uuid4().hex[:8], str(body_file), ",".join(sites)]
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 60)
     line = next((ln for ln in done.stdout.splitlines() if ln.startswith("WRKJSON ")), None)
     if done.returncode != 0 or line is None:
@@ -194,16 +201,17 @@ def prepare_app(env: dict, kind: str) -> str:
     return flask_cli(env, "create-token", BENCH_EMAIL).strip().splitlines()[-1].strip()
 
 
-def pick_site_and_items(base: str, token: str) -> tuple[str, list[str]]:
+def pick_sites_and_items(base: str, token: str) -> tuple[list[str], list[str]]:
+    """The handout sites (every active site but warehouses) and one item of 3 categories."""
     status, sites = http("GET", f"{base}/api/v1/sites", token)
     assert status == 200, (status, sites)
     status, items = http("GET", f"{base}/api/v1/items", token)
     assert status == 200, (status, items)
-    site = next(s["code"] for s in sites if s["kind"] != "warehouse")
+    handout_sites = [s["code"] for s in sites if s["kind"] != "warehouse"]
     chosen = []
     for category in ("syringe", "naloxone", "fentanyl_test_strip"):
         chosen.append(next(i["code"] for i in items if i["category"] == category))
-    return site, chosen
+    return handout_sites, chosen
 
 
 def receipt_body(site: str, items: list[str]) -> dict:
@@ -225,9 +233,9 @@ def receive_stock(base: str, token: str, site: str, items: list[str]) -> None:
         print(f"warning: receipt failed ({status}): {answer}; encounters will drive stock negative")
 
 
-def encounter_template(site: str, items: list[str]) -> str:
+def encounter_template(items: list[str]) -> str:
     body = {
-        "client_id": "CLIENT_ID", "site": site,
+        "client_id": "CLIENT_ID", "site": "SITE_CODE",
         "occurred_at": (datetime.now(UTC) - timedelta(minutes=1)).isoformat(timespec="seconds"),
         "encounter_type": "site", "participant_code": "PARTICIPANT_CODE",
         "items": [{"item": items[0], "quantity": 10}, {"item": items[1], "quantity": 1},
@@ -238,12 +246,19 @@ def encounter_template(site: str, items: list[str]) -> str:
     return json.dumps(body)
 
 
-def count_rows(url: str, table: str) -> int:
+def count_rows(url: str, table: str, what: str = "count(*)") -> int:
     engine = create_engine(url)
     with engine.connect() as conn:
-        count = conn.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
+        count = conn.execute(text(f"SELECT {what} FROM {table}")).scalar_one()
     engine.dispose()
     return count
+
+
+def code_version() -> str:
+    """The commit measured, with "-dirty" when the working tree has changes."""
+    done = subprocess.run(["git", "describe", "--always", "--dirty"], cwd=ROOT,
+                          capture_output=True, text=True)
+    return done.stdout.strip() or "unknown"
 
 
 def bench(args) -> dict:
@@ -260,30 +275,34 @@ def bench(args) -> dict:
     lua = workdir / "post.lua"
     lua.write_text(WRK_LUA)
     results = {"db": args.db, "duration_s": args.duration, "connections": args.connections,
+               "sites": "spread" if args.spread else "one",
                "when": datetime.now(UTC).isoformat(timespec="seconds"),
-               "loadavg_before": os.getloadavg()[0], "runs": []}
+               "loadavg_before": os.getloadavg()[0], "code": code_version(), "runs": []}
     for worker_class in args.worker_class:
         with Gunicorn("wsgi:app", env, worker_class, args.threads, "/api/v1/openapi.json") as srv:
-            site, items = pick_site_and_items(srv.url, token)
-            receive_stock(srv.url, token, site, items)
+            sites, items = pick_sites_and_items(srv.url, token)
+            sites = sites if args.spread else sites[:1]
+            for site in sites:
+                receive_stock(srv.url, token, site, items)
             body_file = workdir / "encounter.json"
-            body_file.write_text(encounter_template(site, items))
+            body_file.write_text(encounter_template(items))
             url = f"{srv.url}/api/v1/encounters"
-            run_wrk(url, lua, body_file, args.warmup, args.connections, token)
+            run_wrk(url, lua, body_file, sites, args.warmup, args.connections, token)
             before = count_rows(app_url, "encounter")
-            app = run_wrk(url, lua, body_file, args.duration, args.connections, token)
+            app = run_wrk(url, lua, body_file, sites, args.duration, args.connections, token)
             # Every answered request must have made an encounter; none twice.
             made = count_rows(app_url, "encounter") - before
         with Gunicorn("benchmarks.bare_app:app", env, worker_class, args.threads,
                       "/rows/count") as srv:
             url = f"{srv.url}/rows"
-            run_wrk(url, lua, body_file, args.warmup, args.connections, None)
-            bare = run_wrk(url, lua, body_file, args.duration, args.connections, None)
+            run_wrk(url, lua, body_file, sites, args.warmup, args.connections, None)
+            bare = run_wrk(url, lua, body_file, sites, args.duration, args.connections, None)
         results["runs"].append({"worker_class": worker_class, "app": app, "bare": bare,
                                 "encounters_made": made, "ratio": app["rps"] / bare["rps"]})
     ledger = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "check-ledger"],
                             cwd=ROOT, env=env, capture_output=True, text=True)
     results["check_ledger_exit"] = ledger.returncode
+    results["encounter_sites"] = count_rows(app_url, "encounter", "count(DISTINCT site_id)")
     results["loadavg_after"] = os.getloadavg()[0]
     if args.db == "sqlite":
         shutil.rmtree(workdir, ignore_errors=True)
@@ -292,8 +311,10 @@ def bench(args) -> dict:
 
 def report(results: dict, threads: int) -> bool:
     ok = results["check_ledger_exit"] == 0
-    print(f"\n## {results['db']} · {results['connections']} connections · "
-          f"{results['duration_s']} s per run · {results['when']}")
+    where = ("encounters spread over the handout sites" if results["sites"] == "spread"
+             else "every encounter at one site")
+    print(f"\n## {results['db']} · {results['connections']} connections · {where} · "
+          f"{results['duration_s']} s per run · {results['when']} · code {results['code']}")
     print(f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
           f"Python {platform.python_version()}, 1-min load average {results['loadavg_before']:.1f} "
           f"before, {results['loadavg_after']:.1f} after\n")
@@ -320,7 +341,8 @@ def report(results: dict, threads: int) -> bool:
               f" ≥ 50%), app p99 {app['p99_us'] / 1000:.1f} ms ({'meets' if p99_ok else 'MISSES'} "
               f"< 100 ms); {run['encounters_made']} encounters made, {answered} non-error "
               f"answers counted by wrk (requests still in flight at the end are made, not counted)")
-    print(f"- check-ledger after the runs: exit {results['check_ledger_exit']}")
+    print(f"- encounters recorded at {results['encounter_sites']} site(s); check-ledger after the "
+          f"runs: exit {results['check_ledger_exit']}")
     return ok
 
 
@@ -332,6 +354,9 @@ def main() -> int:
     parser.add_argument("--duration", type=int, default=15, help="seconds per measured run")
     parser.add_argument("--warmup", type=int, default=3, help="seconds of warm-up per server")
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--one-site", dest="spread", action="store_false",
+                        help="every encounter at the same site (worst case: one set of balance "
+                             "rows, every request waits for the previous one's lock)")
     args = parser.parse_args()
     args.worker_class = args.worker_class or ["sync", "gthread"]
     if shutil.which("wrk") is None:
