@@ -100,7 +100,7 @@ def build(connection, encounters: int = 1_000_000, sites: int = 30, seed: int = 
     rec_month = np.repeat(np.arange(len(months)), sites * len(items))
     rec_site = np.tile(np.repeat(np.arange(1, sites + 1), len(items)), len(months))
     rec_item = np.tile(items, len(months) * sites)
-    rec_at = (months.asi8 // 10**9)[rec_month]
+    rec_at = months.as_unit("s").asi8[rec_month]  # seconds whatever unit pandas picked
 
     say(f"encounters: {encounters}")
     span = int(END.timestamp()) - int(START.timestamp())
