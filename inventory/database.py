@@ -3,7 +3,8 @@
 SQLite: WAL journal, a busy timeout, and every transaction opened with ``BEGIN IMMEDIATE`` unless the
 request is read-only, so two writers never both read a balance and then collide (SQLite would
 answer the second with "database is locked" at once, busy timeout or not). PostgreSQL: balances
-are locked with ``SELECT ... FOR UPDATE`` in the ledger service.
+are locked with ``SELECT ... FOR UPDATE`` in the ledger service. SQLite writers queue across
+processes on a file lock first (:mod:`inventory.sqlite_writers`).
 """
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -11,6 +12,8 @@ from datetime import UTC, datetime
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+
+from inventory.sqlite_writers import QueuedWriterConnection
 
 _read_only: ContextVar[bool] = ContextVar("read_only_transaction", default=False)
 
@@ -50,9 +53,23 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
             cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.close()
 
+    lock_path = f"{engine.url.database}-writers.lock"
+
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        connection.exec_driver_sql("BEGIN" if _read_only.get() else "BEGIN IMMEDIATE")
+        if _read_only.get():
+            connection.exec_driver_sql("BEGIN")
+            return
+        raw = connection.connection.driver_connection
+        queued = isinstance(raw, QueuedWriterConnection)
+        if queued:
+            raw.queue_for_write(lock_path, busy_timeout_ms / 1000)
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        except Exception:
+            if queued:
+                raw.leave_queue()
+            raise
 
 
 def is_sqlite(engine: Engine) -> bool:

@@ -6,10 +6,11 @@ has been replaced by its HMAC, so it never carries a raw code.
 import hashlib
 import json
 from contextlib import nullcontext
+from functools import cache
 from datetime import date, datetime
 from uuid import UUID
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from inventory.errors import Conflict
 from inventory.extensions import db
@@ -29,14 +30,19 @@ def fingerprint(payload: dict) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+@cache
+def _replay_query(model):
+    table = model.__table__
+    return select(table.c.id, table.c.fingerprint).where(
+        table.c.client_id == bindparam("client_id"))
+
+
 def find_replay(model, client_id: UUID, print_: str):
     """The stored row for ``client_id`` if this is a replay, else None.
 
     Raises Conflict (field client_id) when the id was used for a different request.
     """
-    found = db.session.connection().execute(
-        select(model.id, model.fingerprint).where(model.client_id == client_id)
-    ).first()
+    found = db.session.connection().execute(_replay_query(model), {"client_id": client_id}).first()
     if found is None:
         return None
     if found.fingerprint != print_:

@@ -28,6 +28,11 @@ def load_config(app: Flask, config: dict | None) -> None:
         path = Path(app.instance_path) / "outreach.db"
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("sqlite:///") and uri != "sqlite:///:memory:":
+        from inventory.sqlite_writers import engine_options
+
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(
+            app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}))
     if uri.startswith("postgresql://"):  # psycopg 3, whatever the URL says
         app.config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + uri[len("postgresql://"):]
     if not app.config.get("SECRET_KEY"):

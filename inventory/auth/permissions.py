@@ -1,10 +1,10 @@
 """Who may do what. Staff see and write only their assigned sites, everywhere; reporters see
 aggregates and reports only, never encounter rows; coordinators and admins see every site."""
-from functools import wraps
+from functools import cache, wraps
 
 from flask import abort, request
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from inventory.errors import Forbidden
 
@@ -20,12 +20,17 @@ REPORT_READERS = (COORDINATOR, REPORTER, ADMIN)
 def site_scope(user) -> set[int] | None:
     """The ids of the sites ``user`` may see, or None for every site."""
     if user.role == STAFF:
-        from inventory.auth.models import user_site
         from inventory.extensions import db
 
-        return set(db.session.scalars(
-            select(user_site.c.site_id).where(user_site.c.user_id == user.id)))
+        return set(db.session.scalars(_assigned_sites(), {"user_id": user.id}))
     return None
+
+
+@cache
+def _assigned_sites():
+    from inventory.auth.models import user_site
+
+    return select(user_site.c.site_id).where(user_site.c.user_id == bindparam("user_id"))
 
 
 def can_access_site(user, site_id: int) -> bool:

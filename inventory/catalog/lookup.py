@@ -17,7 +17,7 @@ _ITEMS = select(Item.__table__).where(Item.__table__.c.code.in_(bindparam("codes
 
 def site_by_code(code: str, field: str = "site", active_only: bool = True) -> Row:
     """The site row with ``code``. Raises InvalidInput when unknown or (for writes) inactive."""
-    site = db.session.execute(_SITE, {"code": code}).first()
+    site = db.session.connection().execute(_SITE, {"code": code}).first()
     if site is None:
         raise InvalidInput(f"Unknown site {code!r}.", field=field)
     if active_only and not site.active:
@@ -29,7 +29,8 @@ def items_by_code(codes: list[str]) -> dict[str, Row]:
     """Item rows for ``codes`` in one query (unknown codes are simply absent)."""
     if not codes:
         return {}
-    return {i.code: i for i in db.session.execute(_ITEMS, {"codes": sorted(set(codes))})}
+    rows = db.session.connection().execute(_ITEMS, {"codes": sorted(set(codes))})
+    return {i.code: i for i in rows}
 
 
 def item_by_code(code: str, field: str, items: dict[str, Row] | None = None) -> Row:

@@ -31,4 +31,4 @@ def participant_id_for(code_hash: str, site_id: int, demographics: dict) -> int:
     """
     values = {"code_hash": code_hash, "first_seen_at": utcnow(), "first_site_id": site_id,
               **{field: demographics.get(field) for field in DEMOGRAPHIC_FIELDS}}
-    return db.session.execute(_upsert(db.engine.dialect.name), values).scalar_one()
+    return db.session.connection().execute(_upsert(db.engine.dialect.name), values).scalar_one()

@@ -55,19 +55,24 @@ def _insert_missing(site_id: int, keys: set[tuple[int, int | None]]) -> None:
          "on_hand": 0, "updated_at": now}
         for item_id, lot_id in sorted(keys, key=lambda k: (k[0], k[1] or 0))
     ]
-    db.session.execute(_insert_missing_stmt(db.engine.dialect.name), rows)
+    db.session.connection().execute(_insert_missing_stmt(db.engine.dialect.name), rows)
+
+
+_balance, _lot = StockBalance.__table__.c, Lot.__table__.c
+_LOCK = (
+    select(_balance.id, _balance.item_id, _balance.lot_id, _balance.on_hand, _lot.expires_on)
+    .select_from(StockBalance.__table__.outerjoin(Lot.__table__, _lot.id == _balance.lot_id))
+    .where(_balance.site_id == bindparam("site_id"),
+           _balance.item_id.in_(bindparam("item_ids", expanding=True)))
+    .order_by(_balance.item_id, _balance.lot_key)
+    .with_for_update(of=StockBalance.__table__)
+)
 
 
 def _lock(site_id: int, item_ids: set[int]) -> list[_Balance]:
-    stmt = (
-        select(StockBalance.id, StockBalance.item_id, StockBalance.lot_id, StockBalance.on_hand,
-               Lot.expires_on)
-        .outerjoin(Lot, Lot.id == StockBalance.lot_id)
-        .where(StockBalance.site_id == site_id, StockBalance.item_id.in_(item_ids))
-        .order_by(StockBalance.item_id, StockBalance.lot_key)
-        .with_for_update(of=StockBalance)
-    )
-    return [_Balance(*row) for row in db.session.execute(stmt)]
+    rows = db.session.connection().execute(_LOCK, {"site_id": site_id,
+                                                   "item_ids": sorted(item_ids)})
+    return [_Balance(*row) for row in rows]
 
 
 def _locked_balances(site_id: int, keys: set[tuple[int, int | None]]) -> list[_Balance]:
