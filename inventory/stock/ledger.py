@@ -75,15 +75,35 @@ def _lock(site_id: int, item_ids: set[int]) -> list[_Balance]:
     return [_Balance(*row) for row in rows]
 
 
+_LOCK_ANCHORS = (
+    select(_balance.id)
+    .where(_balance.site_id == bindparam("site_id"),
+           _balance.item_id.in_(bindparam("item_ids", expanding=True)), _balance.lot_key == 0)
+    .order_by(_balance.item_id)
+    .with_for_update()
+)
+
+
 def _locked_balances(site_id: int, keys: set[tuple[int, int | None]]) -> list[_Balance]:
-    """Lock every balance of the touched items at the site, creating the rows ``keys`` needs."""
+    """Lock every balance of the touched items at the site, creating the rows ``keys`` needs.
+
+    SQLite: the transaction already holds the database's write lock, so rows are created only
+    when missing. PostgreSQL: every writer of a (site, item) first locks its unknown-lot row
+    (the anchor), in item order, and only then reads the item's lots, in a new statement whose
+    snapshot includes lots that the writer it waited for had just committed.
+    """
     item_ids = {item_id for item_id, _ in keys}
-    balances = _lock(site_id, item_ids)
-    missing = keys - {(b.item_id, b.lot_id) for b in balances}
-    if missing:
-        _insert_missing(site_id, missing)
+    if db.engine.dialect.name == "sqlite":
         balances = _lock(site_id, item_ids)
-    return balances
+        missing = keys - {(b.item_id, b.lot_id) for b in balances}
+        if missing:
+            _insert_missing(site_id, missing)
+            balances = _lock(site_id, item_ids)
+        return balances
+    _insert_missing(site_id, keys | {(item_id, None) for item_id in item_ids})
+    db.session.connection().execute(_LOCK_ANCHORS, {"site_id": site_id,
+                                                    "item_ids": sorted(item_ids)}).all()
+    return _lock(site_id, item_ids)
 
 
 def _fefo(quantity: int, balances: list[_Balance]) -> list[tuple[int | None, int]]:
