@@ -125,7 +125,8 @@ def build_funder_sheets(conn, period, site_ids, settings: ReportSettings,
 
     sheets.append(Sheet("Items", _items_frame(agg), formats={}, frozen_columns=2, total_row=True))
     say("Inventory: opening and closing stock from the ledger")
-    inventory = inventory_frame(conn, period, site_ids, agg.items, agg.sites, agg.movements)
+    inventory = inventory_frame(conn, period, site_ids, agg.items, agg.sites, agg.movements,
+                                agg.closing_lots, agg.lots)
     sheets.append(Sheet("Inventory", inventory, frozen_columns=3,
                         formats={c: COUNT_FORMAT for c in inventory.columns[3:]}))
     if demographics is not None:

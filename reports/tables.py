@@ -12,6 +12,7 @@ from inventory.encounters.models import REFERRAL_TYPES
 from reports import queries
 from reports.encounter_sql import encounter_aggregates
 from reports.indicators import CATEGORY_OF, INDICATORS
+from reports.parallel import run_together
 from reports.periods import Period
 
 ADDITIVE = [key for key, *_ in INDICATORS if key not in ("unique_participants", "return_ratio")]
@@ -29,6 +30,8 @@ class Aggregates:
     items_by_site: pd.DataFrame  # index site_id, columns item_id: units distributed
     movements: pd.DataFrame      # raw ledger sums (site, month, item, kind)
     demographics: pd.DataFrame   # participants served per (age range, gender, race/ethnicity)
+    closing_lots: pd.DataFrame   # on hand per (site, item, lot) at the period's end
+    lots: pd.DataFrame           # lot id -> expiry date
 
 
 def _ratio(table):
@@ -71,8 +74,14 @@ def collect(conn, period: Period, site_ids) -> Aggregates:
     sites = queries.sites(conn, site_ids)
     site_list = sites["site_id"].tolist()
     months = list(range(len(period.months)))
-    moves = queries.movements(conn, period, site_ids)
-    enc = encounter_aggregates(conn, period, site_ids)
+
+    def ledger(ledger_conn):
+        # Movements and closing stock from one read transaction, so the Inventory sheet adds up.
+        return (queries.movements(ledger_conn, period, site_ids),
+                queries.closing_by_lot(ledger_conn, period, site_ids), queries.lots(ledger_conn))
+
+    enc, (moves, closing_lots, lots) = run_together(
+        conn, lambda c: encounter_aggregates(c, period, site_ids), ledger)
     fact = _fact(enc["stats"], enc["new"], enc["referrals"], moves, items)
     full = pd.MultiIndex.from_product([site_list, months], names=["site_id", "month"])
     fact = fact.reindex(full, fill_value=0)
@@ -96,7 +105,7 @@ def collect(conn, period: Period, site_ids) -> Aggregates:
     items_by_site = (-items_by_site if items_by_site is not None else pd.DataFrame()).reindex(
         index=site_list, columns=items["item_id"].tolist(), fill_value=0).fillna(0).astype("int64")
     return Aggregates(items, sites, fact, by_site, by_month, total, items_by_site, moves,
-                      enc["demographics"])
+                      enc["demographics"], closing_lots, lots)
 
 
 def referral_keys() -> list[str]:

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 import reports
 from inventory.catalog.models import Site
+from inventory.database import read_only_transactions
 from inventory.errors import InvalidInput
 from inventory.extensions import db
 from reports.model import Report, ReportSettings
@@ -95,6 +96,16 @@ def make_report(req: ReportRequest, progress=None) -> Report:
     site_ids, site_codes = resolve_sites(req.sites)
     return reports.build_report(db.session.connection(), req.template, period, site_ids,
                                 site_codes, settings=report_settings, progress=progress)
+
+
+def refresh_ledger_months() -> dict:
+    """Bring the report ledger month cache up to date, in its own transaction."""
+    from reports import ledger_months
+
+    with read_only_transactions():
+        timezone = settings().timezone
+        db.session.rollback()  # the refresh writes on a connection of its own
+    return ledger_months.refresh(db.engine, timezone)
 
 
 def all_sites() -> list[Site]:
