@@ -80,3 +80,19 @@ def existing_lot(item: Item | Row, lot_code: str | None, field: str) -> Lot | No
     if lot is None:
         raise InvalidInput(f"Unknown lot {lot_code!r} of {item.code}.", field=f"{field}.lot")
     return lot
+
+
+def only_visible_sites(stmt, site_column, user, site_code: str | None):
+    """Filter ``stmt`` to ``site_code`` or, without one, to every site ``user`` may see.
+
+    Raises InvalidInput (unknown site), Forbidden (a site ``user`` is not assigned to).
+    """
+    from inventory.auth.permissions import ensure_site_access, site_scope
+
+    if site_code:
+        site = site_by_code(site_code, active_only=False)
+        ensure_site_access(user, site)
+        return stmt.where(site_column == site.id)
+    if (scope := site_scope(user)) is not None:
+        return stmt.where(site_column.in_(scope or {-1}))
+    return stmt

@@ -1,12 +1,11 @@
 """Recording and voiding anonymous handout visits. The caller commits."""
 import uuid
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date
 
 from sqlalchemy import Select, select
 
-from inventory.auth.permissions import ENCOUNTER_READERS, ensure_site_access, site_scope
-from inventory.catalog.lookup import item_by_code, items_by_code, site_by_code
+from inventory.auth.permissions import ENCOUNTER_READERS, ensure_site_access
+from inventory.catalog.lookup import item_by_code, items_by_code, only_visible_sites, site_by_code
 from inventory.database import begin_write, utcnow
 from inventory.encounters.models import Encounter, EncounterItem, EncounterReferral
 from inventory.encounters.records import EncounterRecord
@@ -15,7 +14,7 @@ from inventory.extensions import db
 from inventory.idempotency import create_once, fingerprint
 from inventory.participants.hashing import hash_code
 from inventory.participants.services import participant_id_for
-from inventory.settings.models import ProgramSettings
+from inventory.settings.services import local_day_bounds
 from inventory.stock.ledger import Line, post_event, reverse_event
 from inventory.stock.models import StockEvent
 from inventory.stock.services import check_occurred_at
@@ -146,15 +145,6 @@ def void_encounter(user, encounter_id: int, reason: str) -> Encounter:
     return encounter
 
 
-def local_day_bounds(day_from: date | None, day_to: date | None) -> tuple[datetime | None, datetime | None]:
-    """UTC bounds [start, end) of the local days ``day_from``..``day_to`` (program timezone)."""
-    settings = db.session.get(ProgramSettings, 1)
-    zone = ZoneInfo(settings.timezone if settings else "UTC")
-    start = datetime.combine(day_from, time(), zone) if day_from else None
-    end = datetime.combine(day_to + timedelta(days=1), time(), zone) if day_to else None
-    return start, end
-
-
 def encounters_query(user, site_code: str | None, day_from: date | None,
                      day_to: date | None) -> Select:
     """Encounters ``user`` may read, newest first, filtered by site and local dates.
@@ -166,15 +156,9 @@ def encounters_query(user, site_code: str | None, day_from: date | None,
     if day_from and day_to and day_from > day_to:
         raise InvalidInput("'from' is after 'to'.", field="from")
     stmt = select(Encounter).order_by(Encounter.occurred_at.desc(), Encounter.id.desc())
-    if site_code:
-        site = site_by_code(site_code, active_only=False)
-        ensure_site_access(user, site)
-        stmt = stmt.where(Encounter.site_id == site.id)
-    elif (scope := site_scope(user)) is not None:
-        stmt = stmt.where(Encounter.site_id.in_(scope or {-1}))
-    start, end = local_day_bounds(day_from, day_to)
-    if start:
-        stmt = stmt.where(Encounter.occurred_at >= start)
-    if end:
-        stmt = stmt.where(Encounter.occurred_at < end)
+    stmt = only_visible_sites(stmt, Encounter.site_id, user, site_code)
+    if day_from:
+        stmt = stmt.where(Encounter.occurred_at >= local_day_bounds(day_from)[0])
+    if day_to:
+        stmt = stmt.where(Encounter.occurred_at < local_day_bounds(day_to)[1])
     return stmt

@@ -1,8 +1,7 @@
 """Read-only stock queries: balances are read, the ledger is never scanned."""
 from sqlalchemy import select
 
-from inventory.auth.permissions import ensure_site_access, site_scope
-from inventory.catalog.lookup import item_by_code, site_by_code
+from inventory.catalog.lookup import item_by_code, only_visible_sites
 from inventory.catalog.models import Item, Lot, Site
 from inventory.extensions import db
 from inventory.stock.models import StockBalance
@@ -21,15 +20,9 @@ def stock_rows(user, site_code: str | None = None, item_code: str | None = None,
         .outerjoin(Lot, Lot.id == StockBalance.lot_id)
         .order_by(Site.code, Item.display_order, Item.code, Lot.expires_on, Lot.lot_code)
     )
-    if site_code:
-        site = site_by_code(site_code, active_only=False)
-        ensure_site_access(user, site)
-        stmt = stmt.where(StockBalance.site_id == site.id)
-    elif (scope := site_scope(user)) is not None:
-        stmt = stmt.where(StockBalance.site_id.in_(scope or {-1}))
+    stmt = only_visible_sites(stmt, StockBalance.site_id, user, site_code)
     if item_code:
-        item = db.session.scalar(select(Item).where(Item.code == item_code))
-        item = item_by_code(item_code, "item", {item_code: item} if item else {})
+        item = item_by_code(item_code, "item")
         stmt = stmt.where(StockBalance.item_id == item.id)
     if not include_zero:
         stmt = stmt.where(StockBalance.on_hand != 0)
