@@ -1,6 +1,7 @@
-"""Every encounter figure of a report in ONE statement, so the period's encounters are read once.
+"""Every encounter figure of a report in TWO statements, each reading the period's encounters once.
 
-A CTE ``pe`` holds the period's non-void encounters (id, site, month bucket, participant and the
+The report runs them at the same time on two connections (:mod:`reports.parallel`). In each, a
+CTE ``pe`` holds the period's non-void encounters (id, site, month bucket, participant and the
 reported counts); both SQLite and PostgreSQL materialise a CTE that is used more than once. A
 ``UNION ALL`` of small aggregates over it returns rows tagged by kind:
 
@@ -44,25 +45,22 @@ def _demographics(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["age_range", "gender", "race_ethnicity", "participants"])
 
 
-def encounter_aggregates(conn, period: Period, site_ids) -> dict[str, pd.DataFrame]:
+def _pieces(period: Period, site_ids):
     pe = select(ENC.c.id, ENC.c.site_id, month_bucket(ENC.c.occurred_at, period).label("month"),
                 ENC.c.occurred_at, ENC.c.participant_id, ENC.c.syringes_returned,
                 ENC.c.secondary_people, ENC.c.naloxone_used, ENC.c.reversals_reported
                 ).where(*encounters_where(ENC, period, site_ids)).cte("pe")
     seen = select(pe.c.site_id, pe.c.month, pe.c.participant_id).where(
         pe.c.participant_id.is_not(None)).distinct().cte("seen")
-    ranked = select(pe.c.id, pe.c.site_id, pe.c.month, pe.c.participant_id, pe.c.occurred_at,
-                    func.row_number().over(partition_by=pe.c.participant_id,
-                                           order_by=(pe.c.occurred_at, pe.c.id)).label("rn")
-                    ).where(pe.c.participant_id.is_not(None)).subquery("ranked")
-    earlier = ENC.alias("earlier")
-    first_ever = ~exists().where(
-        earlier.c.participant_id == ranked.c.participant_id, earlier.c.voided_at.is_(None),
-        or_(earlier.c.occurred_at < ranked.c.occurred_at,
-            and_(earlier.c.occurred_at == ranked.c.occurred_at, earlier.c.id < ranked.c.id)))
+    return pe, seen
+
+
+def counts_statement(period: Period, site_ids):
+    """Rows ``stats``, ``u_site``, ``u_month``, ``u_total`` and ``ref``."""
+    pe, seen = _pieces(period, site_ids)
     uncoded = case((pe.c.participant_id.is_(None), 1), else_=0)
     people = func.count(distinct(seen.c.participant_id))
-    parts = [
+    return union_all(
         select(*_row("stats", pe.c.site_id, pe.c.month, None, func.count(), func.sum(uncoded),
                      func.sum(pe.c.syringes_returned), func.sum(pe.c.secondary_people),
                      func.sum(pe.c.naloxone_used), func.sum(pe.c.reversals_reported))
@@ -72,15 +70,48 @@ def encounter_aggregates(conn, period: Period, site_ids) -> dict[str, pd.DataFra
         select(*_row("u_total", None, None, None, people)),
         select(*_row("ref", pe.c.site_id, pe.c.month, REF.c.referral_type, func.count())
                ).select_from(pe.join(REF, REF.c.encounter_id == pe.c.id)).group_by(
-            pe.c.site_id, pe.c.month, REF.c.referral_type),
+            pe.c.site_id, pe.c.month, REF.c.referral_type))
+
+
+def people_statement(period: Period, site_ids):
+    """Rows ``demo`` and ``new``."""
+    pe, seen = _pieces(period, site_ids)
+    ranked = select(pe.c.id, pe.c.site_id, pe.c.month, pe.c.participant_id, pe.c.occurred_at,
+                    func.row_number().over(partition_by=pe.c.participant_id,
+                                           order_by=(pe.c.occurred_at, pe.c.id)).label("rn")
+                    ).where(pe.c.participant_id.is_not(None)).subquery("ranked")
+    earlier = ENC.alias("earlier")
+    # "Earlier" is (occurred_at, id) before the ranked one's; the <= bound lets the index on
+    # (participant_id, occurred_at) seek instead of walking every encounter of the participant.
+    first_ever = ~exists().where(
+        earlier.c.participant_id == ranked.c.participant_id, earlier.c.voided_at.is_(None),
+        earlier.c.occurred_at <= ranked.c.occurred_at,
+        or_(earlier.c.occurred_at < ranked.c.occurred_at,
+            and_(earlier.c.occurred_at == ranked.c.occurred_at, earlier.c.id < ranked.c.id)))
+    return union_all(
         select(*_row("demo", None, None, _demo_key(), func.count())).where(
             PART.c.id.in_(select(seen.c.participant_id))).group_by(
             PART.c.age_range, PART.c.gender, PART.c.race_ethnicity),
         select(*_row("new", ranked.c.site_id, ranked.c.month, None, func.count())).where(
-            ranked.c.rn == 1, first_ever).group_by(ranked.c.site_id, ranked.c.month),
-    ]
-    rows = conn.execute(union_all(*parts)).all()
-    frame = pd.DataFrame([tuple(r) for r in rows], columns=COLUMNS)
+            ranked.c.rn == 1, first_ever).group_by(ranked.c.site_id, ranked.c.month))
+
+
+def counts_rows(conn, period: Period, site_ids) -> list[tuple]:
+    return [tuple(r) for r in conn.execute(counts_statement(period, site_ids)).all()]
+
+
+def people_rows(conn, period: Period, site_ids) -> list[tuple]:
+    return [tuple(r) for r in conn.execute(people_statement(period, site_ids)).all()]
+
+
+def encounter_aggregates(conn, period: Period, site_ids) -> dict[str, pd.DataFrame]:
+    """Every encounter figure, on one connection (the report runs the two halves at once)."""
+    return shape(counts_rows(conn, period, site_ids) + people_rows(conn, period, site_ids))
+
+
+def shape(rows: list[tuple]) -> dict[str, pd.DataFrame]:
+    """The tagged rows of :func:`counts_rows` and :func:`people_rows` as frames by kind."""
+    frame = pd.DataFrame(rows, columns=COLUMNS)
     out = {}
     stats = frame[frame["kind"] == "stats"]
     out["stats"] = stats[["site_id", "month", "n1", "n2", "n3", "n4", "n5", "n6"]].set_axis(

@@ -10,7 +10,7 @@ import pandas as pd
 from inventory.catalog.models import ITEM_CATEGORIES
 from inventory.encounters.models import REFERRAL_TYPES
 from reports import queries
-from reports.encounter_sql import encounter_aggregates
+from reports.encounter_sql import counts_rows, people_rows, shape
 from reports.indicators import CATEGORY_OF, INDICATORS
 from reports.parallel import run_together
 from reports.periods import Period
@@ -80,8 +80,10 @@ def collect(conn, period: Period, site_ids) -> Aggregates:
         return (queries.movements(ledger_conn, period, site_ids),
                 queries.closing_by_lot(ledger_conn, period, site_ids), queries.lots(ledger_conn))
 
-    enc, (moves, closing_lots, lots) = run_together(
-        conn, lambda c: encounter_aggregates(c, period, site_ids), ledger)
+    counts, people, (moves, closing_lots, lots) = run_together(
+        conn, lambda c: counts_rows(c, period, site_ids),
+        lambda c: people_rows(c, period, site_ids), ledger)
+    enc = shape(counts + people)
     fact = _fact(enc["stats"], enc["new"], enc["referrals"], moves, items)
     full = pd.MultiIndex.from_product([site_list, months], names=["site_id", "month"])
     fact = fact.reindex(full, fill_value=0)
