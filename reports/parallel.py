@@ -47,7 +47,8 @@ def run_together(conn: Connection, *parts):
     Parts run at once, each on its own connection, when the database allows it (see the module
     docstring); otherwise one after the other on ``conn``.
     """
-    if len(parts) < 2 or not _can_fan_out(conn) or conn.get_execution_options().get("report_serial"):
+    serial = conn.get_execution_options().get("report_serial")
+    if len(parts) < 2 or serial or not _can_fan_out(conn):
         return [part(conn) for part in parts]
     snapshot = None
     if conn.dialect.name == "postgresql":

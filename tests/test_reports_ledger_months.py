@@ -137,3 +137,15 @@ def test_a_new_timezone_replaces_the_months(db):
     db.session.execute(ledger_months.MONTH.delete())
     db.session.commit()
     assert _sheets(_period()) == before
+
+
+def test_cli_report_cache(app, db):
+    golden.build()
+    db.session.commit()
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["report-cache"])
+    assert result.exit_code == 0, result.output
+    # Jun-Oct 2026 have ended by any date this test runs on; later months hold no event.
+    assert "Ledger months: 5 summed, 0 unchanged, 0 dropped" in result.output
+    result = runner.invoke(args=["report-cache"])
+    assert "Ledger months: 0 summed, 5 unchanged, 0 dropped" in result.output
