@@ -81,8 +81,8 @@ def people_statement(period: Period, site_ids):
                                            order_by=(pe.c.occurred_at, pe.c.id)).label("rn")
                     ).where(pe.c.participant_id.is_not(None)).subquery("ranked")
     earlier = ENC.alias("earlier")
-    # "Earlier" is (occurred_at, id) before the ranked one's; the <= bound lets the index on
-    # (participant_id, occurred_at) seek instead of walking every encounter of the participant.
+    # "Earlier" is (occurred_at, id) before the ranked one's. (An index on (participant_id,
+    # occurred_at) was tried for this look-back: no measurable gain, so the write path is spared.)
     first_ever = ~exists().where(
         earlier.c.participant_id == ranked.c.participant_id, earlier.c.voided_at.is_(None),
         earlier.c.occurred_at <= ranked.c.occurred_at,

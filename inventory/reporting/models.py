@@ -8,11 +8,10 @@ that was summed; any other month is read from the ledger itself (see ``reports.l
 """
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from inventory.database import utcnow
-from inventory.encounters.models import Encounter
 from inventory.extensions import db
 from inventory.types import UTCDateTime
 
@@ -40,8 +39,3 @@ class LedgerMonthTotal(db.Model):
     kind: Mapped[str] = mapped_column(String(20))
     quantity: Mapped[int]
 
-
-# The new-participant look-back ("any earlier non-void encounter of this participant?") seeks to
-# the participant's first encounter instead of walking all of them.
-Index("ix_encounter_participant_occurred", Encounter.__table__.c.participant_id,
-      Encounter.__table__.c.occurred_at)

@@ -1,4 +1,4 @@
-"""report ledger month cache and the new-participant look-back index
+"""report ledger month cache
 
 Revision ID: 0002
 Revises: 0001
@@ -37,12 +37,8 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_report_ledger_month_total')),
     sa.UniqueConstraint('month_id', 'site_id', 'item_id', 'lot_key', 'kind', name=op.f('uq_report_ledger_month_total_key'))
     )
-    with op.batch_alter_table('encounter', schema=None) as batch_op:
-        batch_op.create_index('ix_encounter_participant_occurred', ['participant_id', 'occurred_at'], unique=False)
 
 
 def downgrade():
-    with op.batch_alter_table('encounter', schema=None) as batch_op:
-        batch_op.drop_index('ix_encounter_participant_occurred')
     op.drop_table('report_ledger_month_total')
     op.drop_table('report_ledger_month')
