@@ -38,4 +38,3 @@ class LedgerMonthTotal(db.Model):
     lot_key: Mapped[int]
     kind: Mapped[str] = mapped_column(String(20))
     quantity: Mapped[int]
-
