@@ -11,9 +11,11 @@ from inventory.audit.services import record
 from inventory.auth.models import User
 from inventory.auth.services import admin_exists, create_user
 from inventory.catalog.models import ITEM_CATEGORIES, SITE_KINDS, Item, Site
+from inventory.catalog.seed import seed_catalogue
 from inventory.errors import InvalidInput, NotFound
 from inventory.extensions import db
 from inventory.settings.services import DEFAULT_SUPPRESSION_THRESHOLD, save_settings
+from inventory.stock.seed import seed_reasons
 
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 SITE_FIELDS = ("code", "name", "kind", "active")
@@ -173,7 +175,9 @@ def update_item(item: Item, data: dict, actor=None) -> Item:
 def complete_setup(email: str, password: str, program_name: str, timezone: str,
                    fiscal_year_start_month: int,
                    suppression_threshold: int = DEFAULT_SUPPRESSION_THRESHOLD) -> User:
-    """Create the first admin and the program settings, once.
+    """Create the first admin and the program settings, once, and seed the standard catalogue
+    and stock reasons where they are missing (a PostgreSQL database is only migrated, never
+    seeded at start-up).
 
     Raises InvalidInput for bad input (field named), or InvalidInput(field="email") when an admin
     already exists (setup is over).
@@ -183,5 +187,7 @@ def complete_setup(email: str, password: str, program_name: str, timezone: str,
     # Settings first: its fixed primary key makes a concurrent second setup fail.
     save_settings(program_name, timezone, fiscal_year_start_month, suppression_threshold)
     admin = create_user(email, "admin", (), password)
+    seed_catalogue()
+    seed_reasons()
     record("setup", "program", None, {"admin": admin.email}, admin)
     return admin
