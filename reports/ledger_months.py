@@ -118,22 +118,25 @@ def refresh(engine: Engine, timezone: str, now: datetime | None = None) -> dict:
             return refresh_in(conn, timezone, now)
 
 
-def coverage(conn: Connection, start: datetime | None, end: datetime | None):
-    """Cached months inside [start, end) that are still exact, and the ranges left to read live.
-
-    Returns ``(months, gaps)``: months as ``(id, start, end)``, gaps as ``(start, end)`` with
-    ``None`` for an open side.
-    """
+def valid_months(conn: Connection) -> list[tuple]:
+    """Cached months still exact, as ``(id, start, end)`` by start (one index count each)."""
     live = select(func.count()).select_from(EVENT).where(
         EVENT.c.occurred_at >= MONTH.c.start_utc, EVENT.c.occurred_at < MONTH.c.end_utc
     ).scalar_subquery()
     stmt = select(MONTH.c.id, MONTH.c.start_utc, MONTH.c.end_utc, MONTH.c.event_count, live
                   ).order_by(MONTH.c.start_utc)
-    if start is not None:
-        stmt = stmt.where(MONTH.c.start_utc >= start)
-    if end is not None:
-        stmt = stmt.where(MONTH.c.end_utc <= end)
-    months = [(i, s, e) for i, s, e, stored, now in conn.execute(stmt).all() if stored == now]
+    return [(i, s, e) for i, s, e, stored, now in conn.execute(stmt).all() if stored == now]
+
+
+def coverage(conn: Connection, start: datetime | None, end: datetime | None, valid=None):
+    """Cached months inside [start, end) that are still exact, and the ranges left to read live.
+
+    Returns ``(months, gaps)``: months as ``(id, start, end)``, gaps as ``(start, end)`` with
+    ``None`` for an open side. ``valid`` is :func:`valid_months`, when already read.
+    """
+    valid = valid_months(conn) if valid is None else valid
+    months = [m for m in valid
+              if (start is None or m[1] >= start) and (end is None or m[2] <= end)]
     gaps, cursor = [], start
     for _, month_start, month_end in months:
         if cursor is None or month_start > cursor:

@@ -74,14 +74,14 @@ def sites(conn: Connection, site_ids: Collection[int] | None) -> pd.DataFrame:
     return _frame(conn, stmt, ["site_id", "site_code", "site_name"])
 
 
-def movements(conn, period, site_ids) -> pd.DataFrame:
+def movements(conn, period, site_ids, valid=None) -> pd.DataFrame:
     """Per (site, month, item, kind): the signed sum of ledger lines in the period.
 
     A reversal counts as the kind of event it reverses (a voided handout un-distributes). Months
     still exact in the ledger month cache (:mod:`reports.ledger_months`) are read from it; the
     others from the ledger.
     """
-    cached, _ = ledger_months.coverage(conn, period.start_utc, period.end_utc)
+    cached, _ = ledger_months.coverage(conn, period.start_utc, period.end_utc, valid)
     by_bounds = {(start, end): month_id for month_id, start, end in cached}
     index_of = {}
     live = []
@@ -143,9 +143,9 @@ def _live_movements(conn, period, indices, site_ids) -> pd.DataFrame:
     return both[(both["quantity"] != 0) | (both["kind"] != "reversal")].reset_index(drop=True)
 
 
-def ledger_sums(conn, start, end, site_ids) -> pd.DataFrame:
+def ledger_sums(conn, start, end, site_ids, valid=None) -> pd.DataFrame:
     """Net quantity per (site, item, lot) of the lines in [start, end) (``None``: open side)."""
-    cached, gaps = ledger_months.coverage(conn, start, end)
+    cached, gaps = ledger_months.coverage(conn, start, end, valid)
     columns = ["site_id", "item_id", "lot_id", "quantity"]
     frames = [ledger_months.cached_frame(conn, [c[0] for c in cached],
                                          ["site_id", "item_id", "lot_key"], site_ids
@@ -167,7 +167,8 @@ def ledger_sums(conn, start, end, site_ids) -> pd.DataFrame:
     return both.groupby(["site_id", "item_id", "lot_id"], as_index=False)["quantity"].sum()
 
 
-def closing_by_lot(conn, period, site_ids, strategy: str | None = None) -> pd.DataFrame:
+def closing_by_lot(conn, period, site_ids, strategy: str | None = None,
+                   valid=None) -> pd.DataFrame:
     """On hand per (site, item, lot) at the period's end.
 
     Either the sum of every line before the end ("history"), or the live balances (kept equal
@@ -176,17 +177,18 @@ def closing_by_lot(conn, period, site_ids, strategy: str | None = None) -> pd.Da
     read live is taken (index counts). ``strategy`` forces one, for tests.
     """
     end = period.end_utc
+    valid = ledger_months.valid_months(conn) if valid is None else valid
     if strategy is None:
-        before = ledger_months.gap_events(conn, ledger_months.coverage(conn, None, end)[1])
-        after = ledger_months.gap_events(conn, ledger_months.coverage(conn, end, None)[1])
+        before = ledger_months.gap_events(conn, ledger_months.coverage(conn, None, end, valid)[1])
+        after = ledger_months.gap_events(conn, ledger_months.coverage(conn, end, None, valid)[1])
         strategy = "history" if before <= after else "balances"
     if strategy == "history":
-        return ledger_sums(conn, None, end, site_ids)
+        return ledger_sums(conn, None, end, site_ids, valid)
     columns = ["site_id", "item_id", "lot_id", "quantity"]
     balance_filter = [BAL.c.site_id.in_(list(site_ids))] if site_ids is not None else []
     live = _frame(conn, select(BAL.c.site_id, BAL.c.item_id, BAL.c.lot_key, BAL.c.on_hand).where(
         *balance_filter), columns)
-    since = ledger_sums(conn, end, None, site_ids)
+    since = ledger_sums(conn, end, None, site_ids, valid)
     since["quantity"] = -since["quantity"]
     both = pd.concat([f for f in (live, since) if not f.empty], ignore_index=True) \
         if not (live.empty and since.empty) else live

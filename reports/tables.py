@@ -9,7 +9,7 @@ import pandas as pd
 
 from inventory.catalog.models import ITEM_CATEGORIES
 from inventory.encounters.models import REFERRAL_TYPES
-from reports import queries
+from reports import ledger_months, queries
 from reports.encounter_sql import counts_rows, people_rows, shape
 from reports.indicators import CATEGORY_OF, INDICATORS
 from reports.parallel import run_together
@@ -77,8 +77,10 @@ def collect(conn, period: Period, site_ids) -> Aggregates:
 
     def ledger(ledger_conn):
         # Movements and closing stock from one read transaction, so the Inventory sheet adds up.
-        return (queries.movements(ledger_conn, period, site_ids),
-                queries.closing_by_lot(ledger_conn, period, site_ids), queries.lots(ledger_conn))
+        valid = ledger_months.valid_months(ledger_conn)
+        return (queries.movements(ledger_conn, period, site_ids, valid),
+                queries.closing_by_lot(ledger_conn, period, site_ids, valid=valid),
+                queries.lots(ledger_conn))
 
     counts, people, (moves, closing_lots, lots) = run_together(
         conn, lambda c: counts_rows(c, period, site_ids),
