@@ -23,8 +23,18 @@ def _demographic_counts(frame: pd.DataFrame) -> list[tuple[str, str, int]]:
         counts = frame.groupby(frame[column].fillna(NOT_RECORDED))["participants"].sum() \
             if not frame.empty else pd.Series(dtype="int64")
         for value in (*values, NOT_RECORDED):
-            rows.append((title, value.replace("_", " "), int(counts.get(value, 0))))
+            rows.append((title, _label(value), int(counts.get(value, 0))))
     return rows
+
+
+def _label(value: str) -> str:
+    """'18_24' -> '18–24', '65_plus' -> '65+', 'hispanic_latino' -> 'hispanic latino'."""
+    if value.endswith("_plus"):
+        return value.removesuffix("_plus") + "+"
+    low, _, high = value.partition("_")
+    if low.isdigit() and high.isdigit():
+        return f"{low}–{high}"
+    return value.replace("_", " ")
 
 
 def plan_suppression(agg: Aggregates, demographics, threshold: int) -> set:

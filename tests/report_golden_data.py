@@ -111,7 +111,7 @@ INVENTORY = [
 ]
 # Demographics of the 4 participants served (p0: 25-34 only; p3: nothing recorded).
 DEMOGRAPHICS = {
-    ("Age range", "25 34"): S, ("Age range", "35 44"): S, ("Age range", "not recorded"): S,
+    ("Age range", "25–34"): S, ("Age range", "35–44"): S, ("Age range", "not recorded"): S,
     ("Gender", "woman"): S, ("Gender", "man"): S, ("Gender", "not recorded"): S,
     ("Race / ethnicity", "white"): S, ("Race / ethnicity", "black"): S,
     ("Race / ethnicity", "not recorded"): S,

@@ -43,6 +43,9 @@ def report_command(quarter, date_from, date_to, sites, template, out):
         date_from=date_from.date() if date_from else None,
         date_to=date_to.date() if date_to else None, sites=tuple(sites), template=template)
     try:
+        # Cheap once filled: only closed months that are new or gained an event are summed.
+        progress("Bringing the ledger month cache up to date")
+        services.refresh_ledger_months()
         with read_only_transactions():
             report = services.make_report(req, progress=progress)
             db.session.rollback()
@@ -60,7 +63,8 @@ def report_command(quarter, date_from, date_to, sites, template, out):
 @click.command("report-cache")
 @with_appcontext
 def report_cache_command():
-    """Sum closed months of the stock ledger for reports (run nightly; safe to repeat).
+    """Sum closed months of the stock ledger for reports (``report`` does it first; run it
+    nightly for the web page; safe to repeat).
 
     Reports stay exact without it; they read months that are missing or changed since from the
     ledger, which is slower for old periods.
