@@ -11,6 +11,7 @@ from contextvars import ContextVar
 from datetime import UTC, datetime
 
 from sqlalchemy import event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 
 from inventory.sqlite_writers import QueuedWriterConnection
@@ -74,6 +75,11 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
 
 def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
+
+
+def upsert_insert(table, dialect_name: str):
+    """``INSERT`` with ``ON CONFLICT`` support for the engine's dialect (PostgreSQL or SQLite)."""
+    return (postgresql if dialect_name == "postgresql" else sqlite).insert(table)
 
 
 def begin_write(session) -> None:

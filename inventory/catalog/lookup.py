@@ -2,9 +2,9 @@
 from datetime import date
 
 from sqlalchemy import Row, bindparam, select
-from sqlalchemy.dialects import postgresql, sqlite
 
 from inventory.catalog.models import Item, Lot, Site
+from inventory.database import upsert_insert
 from inventory.errors import InvalidInput
 from inventory.extensions import db
 
@@ -53,9 +53,8 @@ def lot_for(item: Item | Row, lot_code: str | None, expires_on: date | None, fie
     lot = db.session.scalar(select(Lot).where(Lot.item_id == item.id, Lot.lot_code == lot_code))
     if lot is None:
         # Two receipts of a new lot may race; the loser simply finds the winner's row.
-        dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
         db.session.execute(
-            dialect.insert(Lot)
+            upsert_insert(Lot.__table__, db.engine.dialect.name)
             .values(item_id=item.id, lot_code=lot_code, expires_on=expires_on)
             .on_conflict_do_nothing(index_elements=["item_id", "lot_code"])
         )

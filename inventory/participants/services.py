@@ -2,9 +2,8 @@
 from functools import cache
 
 from sqlalchemy import func
-from sqlalchemy.dialects import postgresql, sqlite
 
-from inventory.database import utcnow
+from inventory.database import upsert_insert, utcnow
 from inventory.extensions import db
 from inventory.participants.models import Participant
 
@@ -14,8 +13,7 @@ DEMOGRAPHIC_FIELDS = ("age_range", "gender", "race_ethnicity")
 @cache
 def _upsert(dialect_name: str):
     table = Participant.__table__
-    dialect = postgresql if dialect_name == "postgresql" else sqlite
-    stmt = dialect.insert(table)
+    stmt = upsert_insert(table, dialect_name)
     # Demographics are first-visit data: they fill fields still empty and never overwrite.
     return stmt.on_conflict_do_update(
         index_elements=["code_hash"],

@@ -11,10 +11,9 @@ from datetime import datetime
 from uuid import UUID
 
 from sqlalchemy import bindparam, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from inventory.catalog.models import Lot
-from inventory.database import utcnow
+from inventory.database import upsert_insert, utcnow
 from inventory.errors import InsufficientStock
 from inventory.extensions import db
 from inventory.stock.models import MAY_GO_NEGATIVE, StockBalance, StockEvent, StockEventLine
@@ -41,8 +40,7 @@ class _Balance:
 
 @cache
 def _insert_missing_stmt(dialect_name: str):
-    dialect = postgresql if dialect_name == "postgresql" else sqlite
-    return dialect.insert(StockBalance.__table__).on_conflict_do_nothing(
+    return upsert_insert(StockBalance.__table__, dialect_name).on_conflict_do_nothing(
         index_elements=["site_id", "item_id", "lot_key"]
     )
 
