@@ -5,14 +5,14 @@ has been replaced by its HMAC, so it never carries a raw code.
 """
 import hashlib
 import json
-from contextlib import nullcontext
 from functools import cache
 from datetime import date, datetime
 from uuid import UUID
 
 from sqlalchemy import bindparam, select
+from sqlalchemy.exc import IntegrityError
 
-from inventory.errors import Conflict
+from inventory.errors import Conflict, DomainError
 from inventory.extensions import db
 
 
@@ -54,32 +54,31 @@ def find_replay(model, client_id: UUID, print_: str):
 def create_once(model, client_id: UUID, print_: str, create, also_taken_by=()):
     """Run ``create()`` unless ``client_id`` is a replay; return ``(row, created)``.
 
-    Two requests with the same new client_id may race past the first check (PostgreSQL, read
-    committed); the loser's insert hits the unique index inside a savepoint and is answered
-    as a replay, or a Conflict if its body differs. ``also_taken_by`` lists other models whose
-    client_ids this record must not reuse (where no unique index says so). Raises Conflict
-    (field client_id).
+    Optimistic: ``create()`` runs at once and the unique index on ``client_id`` catches a replay,
+    which is rare (a device re-sending what it already sent), so the common create pays no
+    look-up and, on PostgreSQL, no savepoint. On a clash the whole transaction is rolled back
+    (``create()`` must be the only write in it) and the stored row is looked up: a replay with
+    the same fingerprint is returned, a reuse with another body is a Conflict. The same holds
+    when two requests race with one new client_id: the loser's insert waits for the winner's
+    commit, then clashes. A domain error from ``create()`` stands unless the request is a
+    replay. ``also_taken_by`` lists other models whose client_ids this record
+    must not reuse (where no unique index says so). Raises Conflict (field client_id).
     """
-    from sqlalchemy.exc import IntegrityError
-
-    existing = find_replay(model, client_id, print_)
-    if existing is not None:
-        return existing, False
     for other in also_taken_by:
         if db.session.scalar(select(other.id).where(other.client_id == client_id)) is not None:
             raise Conflict("This client_id was already used for another record.",
                            field="client_id")
-    # SQLite undoes just the failed statement, and BEGIN IMMEDIATE keeps racers out anyway;
-    # PostgreSQL aborts the whole transaction on an error, hence the savepoint there.
-    guard = nullcontext() if db.engine.dialect.name == "sqlite" else db.session.begin_nested()
     try:
-        with guard:
-            return create(), True
-    except IntegrityError:
+        return create(), True
+    except (IntegrityError, DomainError) as error:
+        # A refusal is checked against stored rows too: a replay gets its stored answer even
+        # when stock has moved since (an adjustment that would now go below zero).
+        db.session.rollback()
         existing = find_replay(model, client_id, print_)
-        if existing is None:
-            # The id is taken by a record of another kind (an encounter's and its stock
-            # event's share one): a client bug, never a second record.
-            raise Conflict("This client_id was already used for another record.",
-                           field="client_id") from None
-        return existing, False
+        if existing is not None:
+            return existing, False
+        if isinstance(error, DomainError):
+            raise
+    # The id is taken by a record of another kind (an encounter's and its stock event's share
+    # one): a client bug, never a second record.
+    raise Conflict("This client_id was already used for another record.", field="client_id")

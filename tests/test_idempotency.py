@@ -145,3 +145,25 @@ def test_client_id_of_an_encounter_without_items_is_not_reused(client, stocked, 
     counts = row_counts()
     assert_problem(client.post(second[0], headers=stocked, json=second[1]), 409, "client_id")
     assert row_counts() == counts
+
+
+def test_replay_of_an_adjustment_stock_no_longer_allows_returns_the_stored_one(client, stocked):
+    """Creates are optimistic (the unique client_id catches a replay), so a replay whose
+    ledger change would now be refused must still get its stored answer, not a 422."""
+    body = adjustment_body("IDA", "damaged", [(ITEM, "LOT-1", -60)])
+    first = client.post("/api/v1/adjustments", headers=stocked, json=body)
+    assert first.status_code == 201, first.get_json()
+    second = client.post("/api/v1/adjustments", headers=stocked,
+                         json=adjustment_body("IDA", "damaged", [(ITEM, "LOT-1", -40)]))
+    assert second.status_code == 201, second.get_json()
+    counts = row_counts()
+    assert on_hand_total("IDA", ITEM) == 0
+
+    again = client.post("/api/v1/adjustments", headers=stocked, json=body)
+    assert again.status_code == 200, again.get_json()
+    assert again.get_json() == first.get_json()
+    assert row_counts() == counts
+    # The same refusal for a new client_id stands.
+    refused = client.post("/api/v1/adjustments", headers=stocked,
+                          json=adjustment_body("IDA", "damaged", [(ITEM, "LOT-1", -1)]))
+    assert_problem(refused, 422, "lines.0.quantity")
