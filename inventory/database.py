@@ -102,3 +102,14 @@ def begin_write(session) -> None:
     if session.new or session.dirty or session.deleted:
         raise RuntimeError("begin_write() after changes were made in a read transaction")
     session.commit()  # ends the read snapshot; nothing was written in it
+
+
+def pg_rows(prefix: str, **columns):
+    """A PostgreSQL row source from parallel array parameters: ``unnest(:prefix_col, ...) AS
+    prefix(col, ...)``. Bind each ``prefix_col`` to a list; one statement then writes many rows.
+    """
+    from sqlalchemy import bindparam, func
+    from sqlalchemy.dialects.postgresql import ARRAY
+
+    arrays = [bindparam(f"{prefix}_{name}", type_=ARRAY(type_)) for name, type_ in columns.items()]
+    return func.unnest(*arrays).table_valued(*columns).render_derived(name=prefix)

@@ -9,11 +9,12 @@ from inventory.catalog.lookup import item_by_code, items_by_code, only_visible_s
 from inventory.database import begin_write, utcnow
 from inventory.encounters.models import Encounter, EncounterItem, EncounterReferral
 from inventory.encounters.records import EncounterRecord
+from inventory.encounters.writes import write_encounter
 from inventory.errors import Conflict, Forbidden, InvalidInput, NotFound
 from inventory.extensions import db
 from inventory.idempotency import create_once, fingerprint
 from inventory.participants.hashing import hash_code
-from inventory.participants.services import participant_id_for
+from inventory.participants.services import participant_values
 from inventory.settings.services import local_day_bounds
 from inventory.stock.ledger import Line, post_event, reverse_event
 from inventory.stock.models import StockEvent
@@ -21,11 +22,6 @@ from inventory.stock.services import check_occurred_at
 
 # Reversal events get a client_id derived from the encounter's, so a void is written once.
 _VOID_NAMESPACE = uuid.UUID("6f1c2a4e-9d0b-4c55-8a51-3f3e0c7b9e21")
-
-
-_INSERT_ENCOUNTER = Encounter.__table__.insert().returning(Encounter.__table__.c.id)
-_INSERT_ITEM = EncounterItem.__table__.insert()
-_INSERT_REFERRAL = EncounterReferral.__table__.insert()
 
 
 def record_encounter(user, data: dict) -> tuple[EncounterRecord, bool]:
@@ -69,21 +65,14 @@ def record_encounter(user, data: dict) -> tuple[EncounterRecord, bool]:
             posted = post_event(kind="distribution", site_id=site.id,
                                 occurred_at=data["occurred_at"], client_id=data["client_id"],
                                 lines=lines, user_id=user.id, allocate=True)
-        participant_id = participant_id_for(code_hash, site.id, data) if code_hash else None
-        # Core inserts: this is the busiest write of the program (see docs/performance.md).
-        conn = db.session.connection()
+        participant = participant_values(code_hash, site.id, data) if code_hash else None
         row = {"client_id": data["client_id"], "fingerprint": print_, "site_id": site.id,
                "occurred_at": data["occurred_at"], "recorded_at": utcnow(), "user_id": user.id,
-               "participant_id": participant_id, "encounter_type": data["encounter_type"],
+               "encounter_type": data["encounter_type"],
                "stock_event_id": posted.id if posted else None, **counts}
-        encounter_id = conn.execute(_INSERT_ENCOUNTER, row).scalar_one()
-        if data["items"]:
-            conn.execute(_INSERT_ITEM, [
-                {"encounter_id": encounter_id, "item_id": items[raw["item"]].id,
-                 "quantity": raw["quantity"]} for raw in data["items"]])
-        if referrals:
-            conn.execute(_INSERT_REFERRAL, [
-                {"encounter_id": encounter_id, "referral_type": r} for r in referrals])
+        encounter_id = write_encounter(
+            db.session.connection(), row, participant,
+            [(items[raw["item"]].id, raw["quantity"]) for raw in data["items"]], referrals)
         return EncounterRecord(
             id=encounter_id, client_id=data["client_id"], site=site.code,
             occurred_at=data["occurred_at"], recorded_at=row["recorded_at"],

@@ -10,13 +10,14 @@ from functools import cache
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, select
 
 from inventory.catalog.models import Lot
 from inventory.database import upsert_insert, utcnow
 from inventory.errors import InsufficientStock
 from inventory.extensions import db
-from inventory.stock.models import MAY_GO_NEGATIVE, StockBalance, StockEvent, StockEventLine
+from inventory.stock.models import MAY_GO_NEGATIVE, StockBalance, StockEvent
+from inventory.stock.writes import EVENT_COLUMNS, write_event
 
 
 @dataclass(frozen=True)
@@ -39,21 +40,28 @@ class _Balance:
 
 
 @cache
-def _insert_missing_stmt(dialect_name: str):
-    return upsert_insert(StockBalance.__table__, dialect_name).on_conflict_do_nothing(
-        index_elements=["site_id", "item_id", "lot_key"]
-    )
+def _insert_missing_stmt(dialect_name: str, lock: bool):
+    stmt = upsert_insert(StockBalance.__table__, dialect_name)
+    conflict = ["site_id", "item_id", "lot_key"]
+    if lock:
+        # A no-op update: it takes the row lock of an existing row, in the order of the rows.
+        return stmt.on_conflict_do_update(index_elements=conflict,
+                                          set_={"on_hand": stmt.table.c.on_hand})
+    return stmt.on_conflict_do_nothing(index_elements=conflict)
 
 
-def _insert_missing(site_id: int, keys: set[tuple[int, int | None]]) -> None:
-    """Create missing balance rows at zero; a concurrent creator of the same row wins quietly."""
+def _insert_missing(site_id: int, keys: set[tuple[int, int | None]], lock: bool = False) -> None:
+    """Create missing balance rows at zero; a concurrent creator of the same row wins quietly.
+
+    ``lock`` (PostgreSQL) also locks the rows that exist, in (item, lot) order.
+    """
     now = utcnow()
     rows = [
         {"site_id": site_id, "item_id": item_id, "lot_id": lot_id, "lot_key": lot_id or 0,
          "on_hand": 0, "updated_at": now}
         for item_id, lot_id in sorted(keys, key=lambda k: (k[0], k[1] or 0))
     ]
-    db.session.connection().execute(_insert_missing_stmt(db.engine.dialect.name), rows)
+    db.session.connection().execute(_insert_missing_stmt(db.engine.dialect.name, lock), rows)
 
 
 _balance, _lot = StockBalance.__table__.c, Lot.__table__.c
@@ -73,22 +81,14 @@ def _lock(site_id: int, item_ids: set[int]) -> list[_Balance]:
     return [_Balance(*row) for row in rows]
 
 
-_LOCK_ANCHORS = (
-    select(_balance.id)
-    .where(_balance.site_id == bindparam("site_id"),
-           _balance.item_id.in_(bindparam("item_ids", expanding=True)), _balance.lot_key == 0)
-    .order_by(_balance.item_id)
-    .with_for_update()
-)
-
-
 def _locked_balances(site_id: int, keys: set[tuple[int, int | None]]) -> list[_Balance]:
     """Lock every balance of the touched items at the site, creating the rows ``keys`` needs.
 
     SQLite: the transaction already holds the database's write lock, so rows are created only
     when missing. PostgreSQL: every writer of a (site, item) first locks its unknown-lot row
-    (the anchor), in item order, and only then reads the item's lots, in a new statement whose
-    snapshot includes lots that the writer it waited for had just committed.
+    (the anchor), creating it if missing, in item order, in one statement; only then does it
+    add missing lot rows and read the item's lots, in a new statement whose snapshot includes
+    lots that the writer it waited for had just committed.
     """
     item_ids = {item_id for item_id, _ in keys}
     if db.engine.dialect.name == "sqlite":
@@ -98,9 +98,10 @@ def _locked_balances(site_id: int, keys: set[tuple[int, int | None]]) -> list[_B
             _insert_missing(site_id, missing)
             balances = _lock(site_id, item_ids)
         return balances
-    _insert_missing(site_id, keys | {(item_id, None) for item_id in item_ids})
-    db.session.connection().execute(_LOCK_ANCHORS, {"site_id": site_id,
-                                                    "item_ids": sorted(item_ids)}).all()
+    anchors = {(item_id, None) for item_id in item_ids}
+    _insert_missing(site_id, anchors, lock=True)
+    if keys - anchors:
+        _insert_missing(site_id, keys - anchors)  # lot rows: only an anchor's holder adds them
     return _lock(site_id, item_ids)
 
 
@@ -125,15 +126,6 @@ def _fefo(quantity: int, balances: list[_Balance]) -> list[tuple[int | None, int
     if remaining:
         taken.append((None, remaining))
     return taken
-
-
-_UPDATE_BALANCE = update(StockBalance.__table__).where(
-    StockBalance.__table__.c.id == bindparam("b_id")
-)
-_OPTIONAL_HEADER = ("fingerprint", "reverses_id", "counterpart_site_id", "document_ref",
-                    "reason_code", "note")
-_INSERT_EVENT = StockEvent.__table__.insert().returning(StockEvent.__table__.c.id)
-_INSERT_LINE = StockEventLine.__table__.insert()
 
 
 @dataclass(frozen=True)
@@ -183,28 +175,15 @@ def post_event(*, kind: str, site_id: int, occurred_at: datetime, client_id: UUI
     discrepancy = kind in MAY_GO_NEGATIVE and any(
         by_key[(item_id, None)].on_hand < 0 for item_id, lot_id, _ in stored if lot_id is None
     )
-    # Core statements on the session's connection: the ledger is append-only, so the ORM's
-    # unit of work would only add cost to the busiest write path.
-    conn = db.session.connection()
-    now = utcnow()
-    event_id = conn.execute(_INSERT_EVENT, {
-        "kind": kind, "site_id": site_id, "occurred_at": occurred_at, "recorded_at": now,
-        "client_id": client_id, "user_id": user_id, "discrepancy": discrepancy,
-        **{column: header.get(column) for column in _OPTIONAL_HEADER},
-    }).scalar_one()
-    unknown = set(header) - set(_OPTIONAL_HEADER)
+    unknown = set(header) - set(EVENT_COLUMNS)
     if unknown:
         raise TypeError(f"unknown event columns {sorted(unknown)}")
-    conn.execute(
-        _INSERT_LINE,
-        [{"event_id": event_id, "item_id": i, "lot_id": lot, "quantity": q} for i, lot, q in stored],
-    )
-    touched = {(i, lot) for i, lot, _ in stored}
-    conn.execute(
-        _UPDATE_BALANCE,
-        [{"b_id": by_key[key].id, "on_hand": by_key[key].on_hand, "updated_at": now}
-         for key in sorted(touched, key=lambda k: (k[0], k[1] or 0))],
-    )
+    header = {column: header.get(column) for column in EVENT_COLUMNS} | {
+        "kind": kind, "site_id": site_id, "occurred_at": occurred_at, "recorded_at": utcnow(),
+        "client_id": client_id, "user_id": user_id, "discrepancy": discrepancy}
+    touched = sorted({(i, lot) for i, lot, _ in stored}, key=lambda k: (k[0], k[1] or 0))
+    event_id = write_event(db.session.connection(), header, stored,
+                           [(by_key[key].id, by_key[key].on_hand) for key in touched])
     return Posted(id=event_id, discrepancy=discrepancy)
 
 

@@ -1,0 +1,65 @@
+"""The rows of one ledger event: its header, its lines and the balances it leaves.
+
+SQLite runs three statements on the database it has locked. PostgreSQL runs them as one
+statement (data-modifying CTEs over array parameters): one round trip instead of three on the
+busiest write path.
+"""
+from datetime import datetime
+from functools import cache
+
+from sqlalchemy import Connection, Integer, bindparam, select, true
+
+from inventory.database import pg_rows
+from inventory.stock.models import StockBalance, StockEvent, StockEventLine
+
+EVENT_COLUMNS = ("kind", "site_id", "occurred_at", "recorded_at", "client_id", "user_id",
+                 "discrepancy", "fingerprint", "reverses_id", "counterpart_site_id",
+                 "document_ref", "reason_code", "note")
+
+_event, _line, _balance = (m.__table__ for m in (StockEvent, StockEventLine, StockBalance))
+_INSERT_EVENT = _event.insert().returning(_event.c.id)
+_INSERT_LINE = _line.insert()
+_UPDATE_BALANCE = _balance.update().where(_balance.c.id == bindparam("b_id"))
+
+
+@cache
+def _pg_statement():
+    # Parameters are prefixed: SQLAlchemy would turn a parameter named like a column of the
+    # updated table (site_id) into one more SET clause.
+    event = (_event.insert().values({c: bindparam(f"event_{c}") for c in EVENT_COLUMNS})
+             .returning(_event.c.id).cte("event"))
+    lines = pg_rows("line", item_id=Integer, lot_id=Integer, quantity=Integer)
+    insert_lines = _line.insert().from_select(
+        ["event_id", "item_id", "lot_id", "quantity"],
+        # The event CTE is one row: every line gets its id.
+        select(event.c.id, lines.c.item_id, lines.c.lot_id, lines.c.quantity)
+        .select_from(event.join(lines, true())),
+    ).cte("lines")
+    balances = pg_rows("balance", id=Integer, on_hand=Integer)
+    update_balances = (_balance.update().where(_balance.c.id == balances.c.id)
+                       .values(on_hand=balances.c.on_hand, updated_at=bindparam("event_recorded_at"))
+                       .cte("balances"))
+    return select(event.c.id).add_cte(insert_lines, update_balances)
+
+
+def write_event(conn: Connection, header: dict, lines: list[tuple[int, int | None, int]],
+                balances: list[tuple[int, int]]) -> int:
+    """Insert the event ``header`` (every name in EVENT_COLUMNS) with its ``lines`` (item, lot,
+    quantity) and set ``balances`` (balance id, new on hand); return the event id.
+
+    The balance rows must be locked by the caller. Raises IntegrityError when the client_id is taken.
+    """
+    now: datetime = header["recorded_at"]
+    if conn.dialect.name == "postgresql":
+        return conn.execute(_pg_statement(), {
+            **{f"event_{column}": value for column, value in header.items()},
+            "line_item_id": [i for i, _, _ in lines], "line_lot_id": [lot for _, lot, _ in lines],
+            "line_quantity": [q for _, _, q in lines],
+            "balance_id": [b for b, _ in balances], "balance_on_hand": [n for _, n in balances],
+        }).scalar_one()
+    event_id = conn.execute(_INSERT_EVENT, header).scalar_one()
+    conn.execute(_INSERT_LINE, [{"event_id": event_id, "item_id": i, "lot_id": lot, "quantity": q}
+                                for i, lot, q in lines])
+    conn.execute(_UPDATE_BALANCE, [{"b_id": b, "on_hand": n, "updated_at": now}
+                                   for b, n in balances])
+    return event_id
