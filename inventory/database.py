@@ -1,14 +1,18 @@
 """Engine set-up and the locking rules of the ledger.
 
-SQLite: WAL journal, a busy timeout, and every transaction opened with ``BEGIN IMMEDIATE`` unless the
-request is read-only, so two writers never both read a balance and then collide (SQLite would
-answer the second with "database is locked" at once, busy timeout or not). PostgreSQL: balances
-are locked with ``SELECT ... FOR UPDATE`` in the ledger service. SQLite writers queue across
-processes on a file lock first (:mod:`inventory.sqlite_writers`).
+SQLite: WAL journal, a busy timeout, and transactions opened by mode (see
+:func:`set_transaction_mode`): pages and reports read one snapshot (``BEGIN``); form posts take
+the write lock up front (``BEGIN IMMEDIATE``), so two writers never both read a balance and
+then collide (SQLite would answer the second with "database is locked" at once, busy timeout
+or not); API writes read without a transaction and take the write lock in the service, with
+:func:`begin_write`. SQLite writers queue across processes on a file lock first
+(:mod:`inventory.sqlite_writers`). PostgreSQL: balances are locked with ``SELECT ... FOR
+UPDATE`` in the ledger service.
 """
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import event
 from sqlalchemy.dialects import postgresql, sqlite
@@ -16,7 +20,8 @@ from sqlalchemy.engine import Engine
 
 from inventory.sqlite_writers import QueuedWriterConnection
 
-_read_only: ContextVar[bool] = ContextVar("read_only_transaction", default=False)
+READ, DEFERRED, WRITE = "read", "deferred", "write"
+_mode: ContextVar[str] = ContextVar("sqlite_transaction_mode", default=WRITE)
 
 
 def utcnow() -> datetime:
@@ -27,20 +32,43 @@ def utcnow() -> datetime:
 @contextmanager
 def read_only_transactions():
     """Open SQLite transactions in this context with a plain (deferred) BEGIN."""
-    token = _read_only.set(True)
+    token = _mode.set(READ)
     try:
         yield
     finally:
-        _read_only.reset(token)
+        _mode.reset(token)
 
 
-def set_read_only(flag: bool) -> None:
-    """Mark the current context (a request) as read-only or writing."""
-    _read_only.set(flag)
+def set_transaction_mode(mode: str) -> None:
+    """How SQLite transactions begin in the current context (a request).
+
+    READ: ``BEGIN``, one snapshot for every read. WRITE: ``BEGIN IMMEDIATE`` after queueing for
+    the write lock. DEFERRED: no ``BEGIN`` at all, so each read stands alone, until
+    :func:`begin_write` takes the write lock; an ORM flush before that raises RuntimeError.
+    """
+    _mode.set(mode)
+
+
+# Per SQLite engine: the writers' lock file and how long to wait for it (the busy timeout).
+_writer_queues: "WeakKeyDictionary[Engine, tuple[str, float]]" = WeakKeyDictionary()
+
+
+def _begin_immediate(connection) -> None:
+    """Queue for the write lock (file lock, then SQLite's) and open a write transaction."""
+    raw = connection.connection.driver_connection
+    queued = isinstance(raw, QueuedWriterConnection)
+    if queued:
+        raw.queue_for_write(*_writer_queues[connection.engine])
+    try:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    except Exception:
+        if queued:
+            raw.leave_queue()
+        raise
 
 
 def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
-    """Install WAL, foreign keys, busy timeout and BEGIN IMMEDIATE on a SQLite engine."""
+    """Install WAL, foreign keys, busy timeout and the transaction modes on a SQLite engine."""
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
@@ -54,23 +82,22 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
             cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.close()
 
-    lock_path = f"{engine.url.database}-writers.lock"
+    _writer_queues[engine] = (f"{engine.url.database}-writers.lock", busy_timeout_ms / 1000)
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        if _read_only.get():
+        mode = _mode.get()
+        if mode == READ:
             connection.exec_driver_sql("BEGIN")
-            return
-        raw = connection.connection.driver_connection
-        queued = isinstance(raw, QueuedWriterConnection)
-        if queued:
-            raw.queue_for_write(lock_path, busy_timeout_ms / 1000)
-        try:
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
-        except Exception:
-            if queued:
-                raw.leave_queue()
-            raise
+        elif mode == WRITE:
+            _begin_immediate(connection)
+        # DEFERRED: pysqlite runs each statement on its own until begin_write().
+
+
+def refuse_deferred_flush(session, _flush_context, _instances) -> None:
+    """A ``before_flush`` hook: ORM writes in DEFERRED mode would not be one transaction."""
+    if _mode.get() == DEFERRED and session.get_bind().dialect.name == "sqlite":
+        raise RuntimeError("call begin_write() before writing in an API request")
 
 
 def is_sqlite(engine: Engine) -> bool:
@@ -85,23 +112,29 @@ def upsert_insert(table, dialect_name: str):
 def begin_write(session) -> None:
     """Make what follows run in a write transaction; on SQLite, take the write lock now.
 
-    API requests start with a plain BEGIN so that authentication, parsing and look-ups run
-    beside other writers; only the ledger change itself holds SQLite's one write lock. A read
-    transaction cannot be upgraded safely (a writer that committed meanwhile would make ours
-    fail at once, busy timeout or not), so it is ended first and the next statement opens
-    ``BEGIN IMMEDIATE``. Call it before the checks that must hold at write time (client_id
-    replays, balances). No-op on PostgreSQL, whose balances are locked row by row.
-    Raises RuntimeError if the read transaction holds unflushed changes.
+    API requests start without a transaction (DEFERRED) so that authentication, parsing and
+    look-ups run beside other writers; only the ledger change itself holds SQLite's one write
+    lock, taken here with ``BEGIN IMMEDIATE`` on the session's connection. In READ mode the
+    snapshot is ended first (a read transaction cannot be upgraded safely: a writer that
+    committed meanwhile would make ours fail at once, busy timeout or not). Call it before the
+    checks that must hold at write time (balances, client_id clashes). No-op on PostgreSQL,
+    whose balances are locked row by row. Raises RuntimeError if a READ transaction holds
+    unflushed changes.
     """
-    if not _read_only.get():
+    if _mode.get() == WRITE:
         return
-    _read_only.set(False)
+    _mode.set(WRITE)
     session = session() if callable(session) else session  # a scoped_session gives its Session
     if session.get_bind().dialect.name != "sqlite" or not session.in_transaction():
         return
-    if session.new or session.dirty or session.deleted:
-        raise RuntimeError("begin_write() after changes were made in a read transaction")
-    session.commit()  # ends the read snapshot; nothing was written in it
+    connection = session.connection()
+    if connection.connection.driver_connection.in_transaction:
+        # A snapshot is open (READ mode, or a test sharing the request's session).
+        if session.new or session.dirty or session.deleted:
+            raise RuntimeError("begin_write() after changes were made in a read transaction")
+        session.commit()  # ends it; the next statement opens BEGIN IMMEDIATE
+        return
+    _begin_immediate(connection)
 
 
 def pg_rows(prefix: str, **columns):

@@ -5,6 +5,7 @@ import time
 from pathlib import Path
 
 from flask import Flask, g, request
+from sqlalchemy import event
 
 from inventory.config import Config
 from inventory.extensions import api, csrf, db, login_manager, migrate
@@ -55,20 +56,29 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_database(app: Flask) -> None:
-    from inventory.database import configure_sqlite, set_read_only
+    from inventory.database import (DEFERRED, READ, WRITE, configure_sqlite,
+                                    refuse_deferred_flush, set_transaction_mode)
 
     with app.app_context():
         engine = db.engine
         if engine.dialect.name == "sqlite":
             configure_sqlite(engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+    if not event.contains(db.session, "before_flush", refuse_deferred_flush):
+        event.listen(db.session, "before_flush", refuse_deferred_flush)
 
     @app.before_request
-    def _mark_read_only():
-        # Reads open deferred transactions; form posts take SQLite's write lock up front;
-        # API writes take it late, in the service (inventory.database.begin_write).
-        set_read_only(request.method in ("GET", "HEAD", "OPTIONS")
-                      or request.path.startswith("/api/"))
+    def _transaction_mode():
+        # Reads see one snapshot; form posts take SQLite's write lock up front; API writes
+        # take it late, in the service (inventory.database.begin_write).
+        if request.method in ("GET", "HEAD", "OPTIONS"):
+            set_transaction_mode(READ)
+        else:
+            set_transaction_mode(DEFERRED if request.path.startswith("/api/") else WRITE)
         g.request_started = time.perf_counter()
+
+    @app.teardown_request
+    def _default_transaction_mode(_exc):
+        set_transaction_mode(WRITE)  # code run after a request (CLI, tests) writes safely
 
     @app.after_request
     def _server_timing(response):

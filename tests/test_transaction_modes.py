@@ -1,0 +1,93 @@
+"""How SQLite transactions begin (inventory.database): an API write reads outside any
+transaction and holds the write lock only for the ledger change; nothing writes before it."""
+import threading
+
+import pytest
+from sqlalchemy import event
+
+from inventory.database import DEFERRED, WRITE, set_transaction_mode
+from inventory.extensions import db as _db
+from tests import factories
+from tests.api_helpers import bearer, encounter_body, receipt_body, receipt_line
+
+SITE, ITEM = "TXM", "SYR-1ML-28G"
+
+
+@pytest.fixture
+def sqlite_only(database_url):
+    if not database_url.startswith("sqlite"):
+        pytest.skip("SQLite only: PostgreSQL locks balances row by row")
+
+
+def _in_own_context(app, work):
+    """Run ``work()`` in a thread: its own app context and session, as a real request has."""
+    outcome = {}
+
+    def target():
+        try:
+            outcome["value"] = work()
+        except Exception as exc:  # pragma: no cover - re-raised below
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join(timeout=60)
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
+
+
+def test_api_write_reads_first_then_takes_the_write_lock_once(app, db, client, sqlite_only):
+    factories.make_site(SITE)
+    db.session.commit()
+    headers = bearer("coordinator")
+    assert client.post("/api/v1/receipts", headers=headers, json=receipt_body(
+        SITE, [receipt_line(ITEM, 50)])).status_code == 201
+    db.session.commit()  # the test's own session holds nothing while the request runs
+
+    seen = []
+
+    def record(conn, _cursor, statement, *_):
+        seen.append((statement.split()[0].upper(), statement,
+                     conn.connection.driver_connection.in_transaction))
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        response = _in_own_context(app, lambda: app.test_client().post(
+            "/api/v1/encounters", headers=headers,
+            json=encounter_body(SITE, [(ITEM, 2)], participant_code="TX01")))
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    assert response.status_code == 201, response.get_json()
+
+    begins = [i for i, (verb, statement, _) in enumerate(seen) if verb == "BEGIN"]
+    assert [seen[i][1] for i in begins] == ["BEGIN IMMEDIATE"], seen
+    reads, rest = seen[:begins[0]], seen[begins[0] + 1:]
+    # Token, site and items are looked up with no transaction open, beside other writers.
+    assert len(reads) >= 3 and all(verb == "SELECT" and not in_tx for verb, _, in_tx in reads)
+    writes = [verb for verb, _, _ in rest if verb in ("INSERT", "UPDATE", "DELETE")]
+    assert len(writes) >= 5
+    assert all(in_tx for _, _, in_tx in rest)
+
+
+def test_orm_write_before_begin_write_is_refused(app, db, sqlite_only):
+    """Without BEGIN, each statement would commit on its own: half a change could land."""
+    set_transaction_mode(DEFERRED)
+    try:
+        with pytest.raises(RuntimeError, match="begin_write"):
+            factories.make_site("TXN")
+            db.session.flush()
+    finally:
+        db.session.rollback()
+        set_transaction_mode(WRITE)
+
+
+def test_a_request_leaves_the_default_mode_behind(app, db, client, sqlite_only):
+    """Code that runs after an API request (CLI, tests) writes in one transaction again."""
+    factories.make_site(SITE)
+    db.session.commit()
+    client.get("/api/v1/sites", headers=bearer("admin"))
+    client.post("/api/v1/encounters", headers=bearer("admin"), json={})
+    factories.make_site("TXN")
+    db.session.flush()  # would raise in DEFERRED mode
+    db.session.commit()
