@@ -1,6 +1,8 @@
 """Load-test plumbing shared by the benchmarks: gunicorn on 127.0.0.1, wrk with a Lua script that
 posts JSON bodies with fresh ``client_id``s, and small HTTP and ``flask`` CLI helpers."""
 import json
+import os
+import resource
 import socket
 import subprocess
 import sys
@@ -65,6 +67,28 @@ end
 """
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU of one process, from /proc (0 if it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def postgres_cpu_seconds() -> float:
+    """CPU used so far by every PostgreSQL server process on this machine (Linux /proc)."""
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if (entry / "comm").read_text().strip() == "postgres":
+                    total += _cpu_seconds(int(entry.name))
+            except OSError:
+                continue
+    return total
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -119,6 +143,12 @@ class Gunicorn:
                 time.sleep(0.3)
         raise SystemExit(f"gunicorn on {self.url} not ready after 60 s")
 
+    def cpu_seconds(self) -> float:
+        """CPU used so far by the gunicorn master and its workers."""
+        children = Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children")
+        pids = [self.proc.pid, *map(int, children.read_text().split())]
+        return sum(_cpu_seconds(pid) for pid in pids)
+
     def __enter__(self):
         return self
 
@@ -138,10 +168,13 @@ def run_wrk(url: str, lua: Path, body_file: Path, sites: list[str], seconds: int
     if token:
         cmd += ["-H", f"Authorization: Bearer {token}"]
     cmd += [url, "--", uuid.uuid4().hex[:8], str(body_file), ",".join(sites)]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 60)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     line = next((ln for ln in done.stdout.splitlines() if ln.startswith("WRKJSON ")), None)
     if done.returncode != 0 or line is None:
         raise SystemExit(f"wrk failed ({done.returncode}):\n{done.stdout}{done.stderr}")
     result = json.loads(line[len("WRKJSON "):])
     result["rps"] = result["requests"] / (result["duration_us"] / 1e6)
+    result["wrk_cpu_s"] = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return result

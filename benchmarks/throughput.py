@@ -38,7 +38,7 @@ from sqlalchemy import create_engine, text
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.harness import (ROOT, WRK_LUA, Gunicorn, flask_cli, http,  # noqa: E402
-                                run_wrk)
+                                postgres_cpu_seconds, run_wrk)
 PG_SERVER = "postgresql+psycopg://postgres@127.0.0.1"
 PG_APP_DB, PG_BARE_DB = "outreach_bench", "outreach_bench_bare"
 BENCH_EMAIL = "bench-admin@example.org"
@@ -126,6 +126,18 @@ def code_version() -> str:
     return done.stdout.strip() or "unknown"
 
 
+def measured(server: Gunicorn, run) -> dict:
+    """``run()`` (a wrk run) with the CPU seconds per request it cost the gunicorn processes,
+    wrk and the PostgreSQL server (0 on SQLite)."""
+    workers, postgres = server.cpu_seconds(), postgres_cpu_seconds()
+    result = run()
+    answered = max(result["requests"], 1)
+    result["cpu_ms"] = {"gunicorn": (server.cpu_seconds() - workers) / answered * 1000,
+                        "postgres": (postgres_cpu_seconds() - postgres) / answered * 1000,
+                        "wrk": result["wrk_cpu_s"] / answered * 1000}
+    return result
+
+
 def bench(args) -> dict:
     workdir = Path(tempfile.mkdtemp(prefix="outreach-bench-"))
     app_url, bare_url = prepare_databases(args.db, workdir)
@@ -154,16 +166,26 @@ def bench(args) -> dict:
             url = f"{srv.url}/api/v1/encounters"
             run_wrk(url, lua, body_file, sites, args.warmup, args.connections, token)
             before = count_rows(app_url, "encounter")
-            app = run_wrk(url, lua, body_file, sites, args.duration, args.connections, token)
+            app = measured(srv, lambda: run_wrk(url, lua, body_file, sites, args.duration,
+                                                args.connections, token))
             # Every answered request must have made an encounter; none twice.
             made = count_rows(app_url, "encounter") - before
+            floor = None
+            if args.floor:
+                # The same requests with a site nobody has: token auth, the body validated, one
+                # look-up, a 422 problem+json; nothing written. What the stack costs alone.
+                floor = measured(srv, lambda: run_wrk(url, lua, body_file, ["NO-SUCH-SITE"],
+                                                      args.duration, args.connections, token))
         with Gunicorn("benchmarks.bare_app:app", env, worker_class, args.threads,
                       "/rows/count") as srv:
             url = f"{srv.url}/rows"
             run_wrk(url, lua, body_file, sites, args.warmup, args.connections, None)
-            bare = run_wrk(url, lua, body_file, sites, args.duration, args.connections, None)
+            bare = measured(srv, lambda: run_wrk(url, lua, body_file, sites, args.duration,
+                                                 args.connections, None))
         results["runs"].append({"worker_class": worker_class, "app": app, "bare": bare,
                                 "encounters_made": made, "ratio": app["rps"] / bare["rps"]})
+        if floor is not None:
+            results["runs"][-1].update(floor=floor, floor_ratio=floor["rps"] / bare["rps"])
     ledger = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "check-ledger"],
                             cwd=ROOT, env=env, capture_output=True, text=True)
     results["check_ledger_exit"] = ledger.returncode
@@ -183,18 +205,25 @@ def report(results: dict, threads: int) -> bool:
     print(f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
           f"Python {platform.python_version()}, 1-min load average {results['loadavg_before']:.1f} "
           f"before, {results['loadavg_after']:.1f} after\n")
-    print("| workers | endpoint | req/s | p50 ms | p99 ms | max ms | errors |")
-    print("|---|---|---:|---:|---:|---:|---:|")
+    print("| workers | endpoint | req/s | p50 ms | p99 ms | max ms | errors | CPU ms/req: "
+          "gunicorn, PostgreSQL, wrk |")
+    print("|---|---|---:|---:|---:|---:|---:|---|")
     for run in results["runs"]:
         label = run["worker_class"] + (f" ×{threads} threads" if run["worker_class"] == "gthread"
                                        else "")
-        for name in ("app", "bare"):
+        for name in ("app", "floor", "bare"):
+            if name not in run:
+                continue
             r = run[name]
             errors = sum(r[k] for k in ("connect_errors", "read_errors", "write_errors",
-                                        "status_errors", "timeouts"))
-            endpoint = "POST /api/v1/encounters" if name == "app" else "bare insert"
+                                        "status_errors" if name != "floor" else "timeouts",
+                                        "timeouts"))
+            endpoint = {"app": "POST /api/v1/encounters", "bare": "bare insert",
+                        "floor": "same, unknown site (422, nothing written)"}[name]
+            cpu = r["cpu_ms"]
             print(f"| {label} | {endpoint} | {r['rps']:.0f} | {r['p50_us'] / 1000:.1f} | "
-                  f"{r['p99_us'] / 1000:.1f} | {r['max_us'] / 1000:.1f} | {errors} |")
+                  f"{r['p99_us'] / 1000:.1f} | {r['max_us'] / 1000:.1f} | {errors} | "
+                  f"{cpu['gunicorn']:.2f}, {cpu['postgres']:.2f}, {cpu['wrk']:.2f} |")
     print()
     for run in results["runs"]:
         app = run["app"]
@@ -206,6 +235,10 @@ def report(results: dict, threads: int) -> bool:
               f" ≥ 50%), app p99 {app['p99_us'] / 1000:.1f} ms ({'meets' if p99_ok else 'MISSES'} "
               f"< 100 ms); {run['encounters_made']} encounters made, {answered} non-error "
               f"answers counted by wrk (requests still in flight at the end are made, not counted)")
+    for run in results["runs"]:
+        if "floor" in run:
+            print(f"- {run['worker_class']}: the framework floor (auth, validation, one look-up, "
+                  f"no write) reaches {run['floor_ratio']:.0%} of the bare insert")
     print(f"- encounters recorded at {results['encounter_sites']} site(s); check-ledger after the "
           f"runs: exit {results['check_ledger_exit']}")
     return ok
@@ -219,6 +252,9 @@ def main() -> int:
     parser.add_argument("--duration", type=int, default=15, help="seconds per measured run")
     parser.add_argument("--warmup", type=int, default=3, help="seconds of warm-up per server")
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--floor", action="store_true",
+                        help="also post the same bodies with an unknown site (422): what token "
+                             "auth, validation and one look-up cost without any ledger work")
     parser.add_argument("--one-site", dest="spread", action="store_false",
                         help="every encounter at the same site (worst case: one set of balance "
                              "rows, every request waits for the previous one's lock)")
