@@ -9,6 +9,7 @@ or not); API writes read without a transaction and take the write lock in the se
 (:mod:`inventory.sqlite_writers`). PostgreSQL: balances are locked with ``SELECT ... FOR
 UPDATE`` in the ledger service.
 """
+import sqlite3
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime
@@ -17,6 +18,7 @@ from weakref import WeakKeyDictionary
 from sqlalchemy import event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 
 from inventory.sqlite_writers import QueuedWriterConnection
 
@@ -58,7 +60,11 @@ def _begin_immediate(connection) -> None:
     raw = connection.connection.driver_connection
     queued = isinstance(raw, QueuedWriterConnection)
     if queued:
-        raw.queue_for_write(*_writer_queues[connection.engine])
+        try:
+            raw.queue_for_write(*_writer_queues[connection.engine])
+        except sqlite3.OperationalError as exc:
+            # Wrapped like SQLite's own "database is locked", so it is answered 503 alike.
+            raise OperationalError("BEGIN IMMEDIATE", None, exc) from exc
     try:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
     except Exception:

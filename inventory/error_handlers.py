@@ -4,6 +4,7 @@ from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from inventory.api.problems import from_domain_error, from_http_exception, problem
+from inventory.database import READ, set_transaction_mode
 from inventory.errors import DomainError
 from inventory.extensions import db
 
@@ -14,6 +15,13 @@ def _wants_problem() -> bool:
 
 def _is_locked(exc: OperationalError) -> bool:
     return "database is locked" in str(exc.orig) or "deadlock detected" in str(exc.orig)
+
+
+def _rollback() -> None:
+    """Undo the request's writes; whatever the error page reads (the signed-in user) must not
+    queue for SQLite's write lock again."""
+    db.session.rollback()
+    set_transaction_mode(READ)
 
 
 def init_app(app: Flask) -> None:
@@ -27,7 +35,7 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(DomainError)
     def _domain(exc: DomainError):
-        db.session.rollback()
+        _rollback()
         if _wants_problem():
             return from_domain_error(exc)
         return render_template("error.html", error=exc), exc.status
@@ -37,7 +45,7 @@ def init_app(app: Flask) -> None:
         # Lock contention beyond the busy timeout is an overload, not a bug: ask the client to retry.
         if not _is_locked(exc):
             raise exc
-        db.session.rollback()
+        _rollback()
         if _wants_problem():
             return problem(503, "Service busy", "The database is busy; retry shortly.",
                            headers={"Retry-After": "1"})

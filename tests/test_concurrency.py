@@ -290,6 +290,45 @@ def test_sqlite_lock_timeout_is_503_not_500(app, setup, database_url):
     assert row_counts() == before
 
 
+def test_writers_queue_timeout_is_503_not_500(app, setup, database_url):
+    """A writer that waits past the busy timeout in the writers' queue (another worker holds
+    its file lock) gets the same 503 as one that waits for SQLite's own lock: API writes and
+    form posts alike."""
+    if not database_url.startswith("sqlite"):
+        pytest.skip("SQLite only")
+    import fcntl
+    import os
+
+    from inventory import create_app
+
+    impatient = create_app({**{k: app.config[k] for k in (
+        "SQLALCHEMY_DATABASE_URI", "SECRET_KEY", "PARTICIPANT_CODE_SECRET")},
+        "TESTING": True, "AUTO_UPGRADE_SQLITE": False, "WTF_CSRF_ENABLED": False,
+        "SQLITE_BUSY_TIMEOUT_MS": 200})
+    admin = factories.make_user(role="admin")
+    before = row_counts()
+    _db.session.commit()
+    web = impatient.test_client()
+    with web.session_transaction() as session:
+        session["_user_id"] = str(admin.id)
+    fd = os.open(database_url.removeprefix("sqlite:///") + "-writers.lock", os.O_RDWR | os.O_CREAT)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        response = impatient.test_client().post("/api/v1/encounters", headers=setup,
+                                                json=encounter_body(SITE, [(ITEM, 1)]))
+        assert response.status_code == 503, response.get_data(as_text=True)[:300]
+        assert response.mimetype == "application/problem+json"
+        # A form post takes the lock at its first statement: the same wait, an error page.
+        page = web.post("/admin/sites/new", data={"code": "QTO", "name": "Queue", "kind": "fixed"})
+        assert page.status_code == 503, page.get_data(as_text=True)[:300]
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+        with impatient.app_context():
+            _db.engine.dispose()
+    assert row_counts() == before
+
+
 def test_racing_first_sightings_make_one_row_each(app, setup):
     """A new participant code and a new lot, met by eight devices at once: one participant, one
     lot, one balance row for it, and every handout and receipt recorded."""
