@@ -256,19 +256,27 @@ def test_racing_voids_reverse_once(app, setup, client, same_reason):
     assert ledger_mismatches() == []
 
 
-def test_sqlite_lock_timeout_is_503_not_500(app, setup, database_url):
-    """When another process holds SQLite's write lock past the busy timeout, writers get a
-    503 problem+json asking to retry (never a 500) and readers are not blocked (WAL)."""
+@pytest.fixture
+def impatient(app, database_url):
+    """A second app on the suite's SQLite file whose writers give up after 200 ms."""
     if not database_url.startswith("sqlite"):
         pytest.skip("SQLite only")
-    import sqlite3
-
     from inventory import create_app
 
     impatient = create_app({**{k: app.config[k] for k in (
         "SQLALCHEMY_DATABASE_URI", "SECRET_KEY", "PARTICIPANT_CODE_SECRET")},
         "TESTING": True, "AUTO_UPGRADE_SQLITE": False, "WTF_CSRF_ENABLED": False,
         "SQLITE_BUSY_TIMEOUT_MS": 200})
+    yield impatient
+    with impatient.app_context():
+        _db.engine.dispose()
+
+
+def test_sqlite_lock_timeout_is_503_not_500(setup, impatient, database_url):
+    """When another process holds SQLite's write lock past the busy timeout, writers get a
+    503 problem+json asking to retry (never a 500) and readers are not blocked (WAL)."""
+    import sqlite3
+
     before = row_counts()
     _db.session.commit()  # our own session must not be the one holding the lock
     holder = sqlite3.connect(database_url.removeprefix("sqlite:///"), isolation_level=None,
@@ -285,26 +293,16 @@ def test_sqlite_lock_timeout_is_503_not_500(app, setup, database_url):
     finally:
         holder.rollback()
         holder.close()
-        with impatient.app_context():
-            _db.engine.dispose()
     assert row_counts() == before
 
 
-def test_writers_queue_timeout_is_503_not_500(app, setup, database_url):
+def test_writers_queue_timeout_is_503_not_500(setup, impatient, database_url):
     """A writer that waits past the busy timeout in the writers' queue (another worker holds
     its file lock) gets the same 503 as one that waits for SQLite's own lock: API writes and
     form posts alike."""
-    if not database_url.startswith("sqlite"):
-        pytest.skip("SQLite only")
     import fcntl
     import os
 
-    from inventory import create_app
-
-    impatient = create_app({**{k: app.config[k] for k in (
-        "SQLALCHEMY_DATABASE_URI", "SECRET_KEY", "PARTICIPANT_CODE_SECRET")},
-        "TESTING": True, "AUTO_UPGRADE_SQLITE": False, "WTF_CSRF_ENABLED": False,
-        "SQLITE_BUSY_TIMEOUT_MS": 200})
     admin = factories.make_user(role="admin")
     before = row_counts()
     _db.session.commit()
@@ -324,8 +322,6 @@ def test_writers_queue_timeout_is_503_not_500(app, setup, database_url):
     finally:
         fcntl.flock(fd, fcntl.LOCK_UN)
         os.close(fd)
-        with impatient.app_context():
-            _db.engine.dispose()
     assert row_counts() == before
 
 
