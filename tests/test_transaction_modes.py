@@ -6,7 +6,6 @@ import pytest
 from sqlalchemy import event
 
 from inventory.database import DEFERRED, WRITE, set_transaction_mode
-from inventory.extensions import db as _db
 from tests import factories
 from tests.api_helpers import bearer, encounter_body, receipt_body, receipt_line
 

@@ -7,7 +7,7 @@ from sqlalchemy import Select, select
 from inventory.auth.permissions import ENCOUNTER_READERS, ensure_site_access
 from inventory.catalog.lookup import item_by_code, items_by_code, only_visible_sites, site_by_code
 from inventory.database import begin_write, utcnow
-from inventory.encounters.models import Encounter, EncounterItem, EncounterReferral
+from inventory.encounters.models import Encounter
 from inventory.encounters.records import EncounterRecord
 from inventory.encounters.writes import write_encounter
 from inventory.errors import Conflict, Forbidden, InvalidInput, NotFound
