@@ -2,6 +2,15 @@
 from flask_smorest import Api
 
 
+def created_or_replayed(result):
+    """Commit the request's one create; a replay of a known client_id answers 200, not 201."""
+    from inventory.extensions import db
+
+    record, created = result
+    db.session.commit()
+    return record, 201 if created else 200
+
+
 def register_resources(api: Api) -> None:
     from inventory.catalog.api import blp as catalog
     from inventory.encounters.api import blp as encounters

@@ -4,6 +4,7 @@ from flask_smorest import Blueprint
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from inventory.api import created_or_replayed
 from inventory.auth.permissions import ENCOUNTER_READERS, WRITERS, require_roles
 from inventory.encounters import services
 from inventory.encounters.models import Encounter
@@ -23,9 +24,7 @@ blp = Blueprint("encounters", __name__, url_prefix="/api/v1", description="Hando
 @blp.alt_response(200, schema=EncounterSchema, description="Replay of a known client_id")
 def create_encounter(data):
     """Record a handout; never blocked by stock. Idempotent on client_id (409 if the body differs)."""
-    encounter, created = services.record_encounter(current_user, data)
-    db.session.commit()
-    return encounter, 201 if created else 200
+    return created_or_replayed(services.record_encounter(current_user, data))
 
 
 @blp.route("/encounters")

@@ -2,8 +2,8 @@
 from flask_login import current_user
 from flask_smorest import Blueprint
 
+from inventory.api import created_or_replayed
 from inventory.auth.permissions import ALL_ROLES, WRITERS, require_roles
-from inventory.extensions import db
 from inventory.stock import services
 from inventory.stock.queries import stock_rows
 from inventory.stock.schemas import (
@@ -11,13 +11,6 @@ from inventory.stock.schemas import (
 )
 
 blp = Blueprint("stock", __name__, url_prefix="/api/v1", description="Stock and its movements")
-
-
-def _created(result):
-    """Commit the request's one ledger change; a replay answers 200 instead of 201."""
-    event, created = result
-    db.session.commit()
-    return event, 201 if created else 200
 
 
 @blp.route("/stock")
@@ -36,7 +29,7 @@ def list_stock(args):
 @blp.alt_response(200, schema=StockEventSchema, description="Replay of a known client_id")
 def create_receipt(data):
     """Receive stock, in units or cases, with lots and expiry. Idempotent on client_id."""
-    return _created(services.receive_stock(current_user, data))
+    return created_or_replayed(services.receive_stock(current_user, data))
 
 
 @blp.route("/adjustments", methods=["POST"])
@@ -46,7 +39,7 @@ def create_receipt(data):
 @blp.alt_response(200, schema=StockEventSchema, description="Replay of a known client_id")
 def create_adjustment(data):
     """Signed corrections with a reason; never below zero. Idempotent on client_id."""
-    return _created(services.adjust_stock(current_user, data))
+    return created_or_replayed(services.adjust_stock(current_user, data))
 
 
 @blp.route("/disposals", methods=["POST"])
@@ -56,4 +49,4 @@ def create_adjustment(data):
 @blp.alt_response(200, schema=StockEventSchema, description="Replay of a known client_id")
 def create_disposal(data):
     """Throw out expired or damaged stock (positive quantities). Idempotent on client_id."""
-    return _created(services.dispose_stock(current_user, data))
+    return created_or_replayed(services.dispose_stock(current_user, data))
