@@ -47,28 +47,30 @@ def check_timezone(name: str) -> str:
     return name
 
 
+def _whole_number(value, low: int, high: int, field: str, label: str) -> int:
+    """``value`` as an int from ``low`` to ``high``. Raises InvalidInput naming ``field``."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        number = low - 1
+    if not low <= number <= high:
+        raise InvalidInput(f"{label} must be a whole number from {low} to {high}.", field=field)
+    return number
+
+
 def _validated(program_name, timezone, fiscal_year_start_month, suppression_threshold) -> dict:
     name = (program_name or "").strip()
     if not name or len(name) > 120:
         raise InvalidInput("Program name is required (at most 120 characters).",
                            field="program_name")
-    tz = check_timezone(timezone)
-    try:
-        month = int(fiscal_year_start_month)
-    except (TypeError, ValueError):
-        month = 0
-    if not 1 <= month <= 12:
-        raise InvalidInput("Fiscal year start month must be 1 to 12.",
-                           field="fiscal_year_start_month")
-    try:
-        threshold = int(suppression_threshold)
-    except (TypeError, ValueError):
-        threshold = 0
-    if not 2 <= threshold <= 1000:
-        raise InvalidInput("Suppression threshold must be at least 2.",
-                           field="suppression_threshold")
-    return {"program_name": name, "timezone": tz, "fiscal_year_start_month": month,
-            "suppression_threshold": threshold}
+    return {
+        "program_name": name, "timezone": check_timezone(timezone),
+        "fiscal_year_start_month": _whole_number(fiscal_year_start_month, 1, 12,
+                                                 "fiscal_year_start_month",
+                                                 "Fiscal year start month"),
+        "suppression_threshold": _whole_number(suppression_threshold, 2, 1000,
+                                               "suppression_threshold", "Suppression threshold"),
+    }
 
 
 def save_settings(program_name: str, timezone: str, fiscal_year_start_month: int,
