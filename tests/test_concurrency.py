@@ -185,13 +185,18 @@ def test_replayed_client_id_makes_one_record(app, setup, url, make_body):
     assert ledger_mismatches() == []
 
 
-def test_racing_adjustments_never_go_below_zero(app, setup, client):
-    """Ten units left in a lot and eight threads each removing two: exactly five succeed."""
-    level = on_hand_total(SITE, ITEM)
-    response = client.post("/api/v1/adjustments", headers=setup,
-                           json=adjustment_body(SITE, "count_variance", [(ITEM, LOT, 10 - level)]))
+def _count_shelf_to(client, headers, level: int) -> None:
+    """A count variance that leaves ``level`` of ITEM at SITE, all of it in LOT."""
+    change = level - on_hand_total(SITE, ITEM)
+    response = client.post("/api/v1/adjustments", headers=headers,
+                           json=adjustment_body(SITE, "count_variance", [(ITEM, LOT, change)]))
     assert response.status_code == 201, response.get_json()
     _db.session.commit()
+
+
+def test_racing_adjustments_never_go_below_zero(app, setup, client):
+    """Ten units left in a lot and eight threads each removing two: exactly five succeed."""
+    _count_shelf_to(client, setup, 10)
 
     def work(caller, _):
         caller.post("/api/v1/adjustments", adjustment_body(SITE, "lost", [(ITEM, LOT, -2)]))
@@ -208,11 +213,7 @@ def test_racing_adjustments_never_go_below_zero(app, setup, client):
 def test_racing_handouts_go_negative_and_are_flagged(app, setup, client):
     """Distribution is never blocked: eight handouts of 5 from a shelf of 20 all succeed, the
     unknown lot ends at -20, and exactly the handouts that found the shelf short are flagged."""
-    level = on_hand_total(SITE, ITEM)
-    response = client.post("/api/v1/adjustments", headers=setup,
-                           json=adjustment_body(SITE, "count_variance", [(ITEM, LOT, 20 - level)]))
-    assert response.status_code == 201, response.get_json()
-    _db.session.commit()
+    _count_shelf_to(client, setup, 20)
 
     def work(caller, _):
         caller.post("/api/v1/encounters", encounter_body(SITE, [(ITEM, 5)]))
