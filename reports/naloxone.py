@@ -36,7 +36,7 @@ def plan_naloxone(site_month: pd.DataFrame, by_site, by_month, total, threshold:
 def build_naloxone_sheets(conn, period, site_ids, settings: ReportSettings,
                           say=lambda _m: None) -> list[Sheet]:
     threshold = settings.suppression_threshold
-    agg = collect(conn, period, site_ids)
+    agg = collect(conn, period, site_ids, people=False)
     say("Suppressing small counts of people")
     hidden = plan_naloxone(agg.site_month, agg.by_site, agg.by_month, agg.total, threshold)
 

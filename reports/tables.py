@@ -68,8 +68,12 @@ def _fact(stats, new, refs, moves, items) -> pd.DataFrame:
     return fact[ADDITIVE + CATEGORY_KEYS].astype("int64")
 
 
-def collect(conn, period: Period, site_ids) -> Aggregates:
-    """Run the report's queries and shape their results."""
+def collect(conn, period: Period, site_ids, people: bool = True) -> Aggregates:
+    """Run the report's queries and shape their results.
+
+    ``people`` False skips what only the funder workbook shows: new and unique participants,
+    demographics and closing stock (their figures come back as zeros and empty frames).
+    """
     items = queries.items(conn)
     sites = queries.sites(conn, site_ids)
     site_list = sites["site_id"].tolist()
@@ -78,14 +82,17 @@ def collect(conn, period: Period, site_ids) -> Aggregates:
     def ledger(ledger_conn):
         # Movements and closing stock from one read transaction, so the Inventory sheet adds up.
         valid = ledger_months.valid_months(ledger_conn)
-        return (queries.movements(ledger_conn, period, site_ids, valid),
-                queries.closing_by_lot(ledger_conn, period, site_ids, valid=valid),
+        moves = queries.movements(ledger_conn, period, site_ids, valid)
+        if not people:
+            return moves, None, None
+        return (moves, queries.closing_by_lot(ledger_conn, period, site_ids, valid=valid),
                 queries.lots(ledger_conn))
 
-    counts, people, (moves, closing_lots, lots) = run_together(
-        conn, lambda c: counts_rows(c, period, site_ids),
-        lambda c: people_rows(c, period, site_ids), ledger)
-    enc = shape(counts + people)
+    parts = [lambda c: counts_rows(c, period, site_ids), ledger]
+    if people:
+        parts.append(lambda c: people_rows(c, period, site_ids))
+    counts, (moves, closing_lots, lots), *person_rows = run_together(conn, *parts)
+    enc = shape(counts + (person_rows[0] if person_rows else []))
     fact = _fact(enc["stats"], enc["new"], enc["referrals"], moves, items)
     full = pd.MultiIndex.from_product([site_list, months], names=["site_id", "month"])
     fact = fact.reindex(full, fill_value=0)
