@@ -12,6 +12,7 @@ from uuid import UUID
 from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 
+from inventory.database import begin_write
 from inventory.errors import Conflict, DomainError
 from inventory.extensions import db
 
@@ -51,28 +52,32 @@ def find_replay(model, client_id: UUID, print_: str):
     return db.session.get(model, found.id)
 
 
-def create_once(model, client_id: UUID, print_: str, create, also_taken_by=()):
-    """Run ``create()`` unless ``client_id`` is a replay; return ``(row, created)``.
+def create_once(model, client_id: UUID, print_: str, create, check=lambda: None,
+                also_taken_by=()):
+    """``create(check())`` unless ``client_id`` is a replay; return ``(row, created)``.
 
-    Optimistic: ``create()`` runs at once and the unique index on ``client_id`` catches a replay,
-    which is rare (a device re-sending what it already sent), so the common create pays no
-    look-up and, on PostgreSQL, no savepoint. On a clash the whole transaction is rolled back
-    (``create()`` must be the only write in it) and the stored row is looked up: a replay with
-    the same fingerprint is returned, a reuse with another body is a Conflict. The same holds
-    when two requests race with one new client_id: the loser's insert waits for the winner's
-    commit, then clashes. A domain error from ``create()`` stands unless the request is a
-    replay. ``also_taken_by`` lists other models whose client_ids this record
-    must not reuse (where no unique index says so). Raises Conflict (field client_id).
+    ``check()`` validates the request against stored state (active site and items, known lots
+    and reasons) outside the write lock; then the write lock is taken (:func:`begin_write`) and
+    ``create`` runs. Optimistic: no look-up comes first, the unique index on ``client_id``
+    catches a replay, which is rare (a device re-sending what it already sent). On a clash or a
+    domain error from either step the whole transaction is rolled back (``create`` must be the
+    only write in it) and the stored row is looked up: a replay with the same fingerprint gets
+    its stored answer even when it would now be refused (an item made inactive, stock that has
+    moved since); a reuse with another body is a Conflict; otherwise the error stands. Two
+    requests racing with one new client_id end the same way: the loser's insert waits for the
+    winner's commit, then clashes. Access checks belong before the call: a replay is no way
+    round them. ``also_taken_by`` lists other models whose client_ids this record must not
+    reuse (where no unique index says so). Raises Conflict (field client_id), DomainError.
     """
-    for other in also_taken_by:
-        if db.session.scalar(select(other.id).where(other.client_id == client_id)) is not None:
-            raise Conflict("This client_id was already used for another record.",
-                           field="client_id")
     try:
-        return create(), True
+        checked = check()
+        begin_write(db.session)
+        for other in also_taken_by:
+            if db.session.scalar(select(other.id).where(other.client_id == client_id)) is not None:
+                raise Conflict("This client_id was already used for another record.",
+                               field="client_id")
+        return create(checked), True
     except (IntegrityError, DomainError) as error:
-        # A refusal is checked against stored rows too: a replay gets its stored answer even
-        # when stock has moved since (an adjustment that would now go below zero).
         db.session.rollback()
         existing = find_replay(model, client_id, print_)
         if existing is not None:

@@ -1,6 +1,9 @@
 """Every create is idempotent on its client_id: the same body again returns the stored result
 with 200; a different body is a 409 naming client_id; there is never a second record."""
+import uuid
+
 import pytest
+from sqlalchemy import select
 
 from tests.api_helpers import (adjustment_body, assert_problem, bearer, encounter_body,
                                on_hand_total, receipt_body, receipt_line, row_counts)
@@ -167,3 +170,39 @@ def test_replay_of_an_adjustment_stock_no_longer_allows_returns_the_stored_one(c
     refused = client.post("/api/v1/adjustments", headers=stocked,
                           json=adjustment_body("IDA", "damaged", [(ITEM, "LOT-1", -1)]))
     assert_problem(refused, 422, "lines.0.quantity")
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_replay_after_its_item_was_made_inactive_returns_the_stored_one(client, stocked, kind):
+    """A device syncing late re-sends what was stored before an admin retired the item: it gets
+    its stored answer, while a new request with that item is refused."""
+    from inventory.catalog.models import Item
+    from inventory.extensions import db
+
+    url, body, _ = _bodies()[kind]
+    first = client.post(url, headers=stocked, json=body)
+    assert first.status_code == 201, first.get_json()
+    db.session.scalar(select(Item).where(Item.code == ITEM)).active = False
+    db.session.commit()
+    counts = row_counts()
+
+    again = client.post(url, headers=stocked, json=body)
+    assert again.status_code == 200, again.get_json()
+    assert again.get_json() == first.get_json()
+    fresh = dict(body, client_id=str(uuid.uuid4()))
+    assert_problem(client.post(url, headers=stocked, json=fresh), 422)
+    assert row_counts() == counts
+
+
+def test_create_and_replay_answer_alike(client, stocked):
+    """Times come back in UTC and items in one order, whether created or replayed."""
+    body = encounter_body("IDA", [("NARCAN-4MG", 1), (ITEM, 2)],
+                          occurred_at="2026-01-05T10:00:00-05:00")
+    first = client.post("/api/v1/encounters", headers=stocked, json=body)
+    assert first.status_code == 201, first.get_json()
+    again = client.post("/api/v1/encounters", headers=stocked, json=body)
+    assert again.status_code == 200
+    assert again.get_json() == first.get_json()
+    got = client.get(f"/api/v1/encounters/{first.get_json()['id']}", headers=stocked)
+    assert got.get_json() == first.get_json()
+    assert first.get_json()["occurred_at"].startswith("2026-01-05T15:00:00")

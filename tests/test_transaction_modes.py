@@ -90,3 +90,33 @@ def test_a_request_leaves_the_default_mode_behind(app, db, client, sqlite_only):
     factories.make_site("TXN")
     db.session.flush()  # would raise in DEFERRED mode
     db.session.commit()
+
+
+def test_a_stock_write_answers_without_reading_after_its_commit(app, db, client, sqlite_only):
+    """The event and what its answer shows (site, lines, items, lots) are read inside the write
+    transaction; reading them after the commit would take the write lock a second time."""
+    factories.make_site(SITE)
+    db.session.commit()
+    headers = bearer("coordinator")
+    db.session.commit()
+    seen = []
+
+    def record(_conn, _cursor, statement, *_):
+        seen.append(statement.split()[0].upper())
+
+    def committed(_conn):
+        seen.append("COMMIT")
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    event.listen(db.engine, "commit", committed)
+    try:
+        response = _in_own_context(app, lambda: app.test_client().post(
+            "/api/v1/receipts", headers=headers,
+            json=receipt_body(SITE, [receipt_line(ITEM, 50), receipt_line("NARCAN-4MG", 5,
+                                                                          "N-1")])))
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+        event.remove(db.engine, "commit", committed)
+    assert response.status_code == 201, response.get_json()
+    assert [line["lot"] for line in response.get_json()["lines"]] == ["LOT-1", "N-1"]
+    assert "COMMIT" in seen and seen[seen.index("COMMIT") + 1:] == [], seen

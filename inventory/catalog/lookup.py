@@ -20,9 +20,15 @@ def site_by_code(code: str, field: str = "site", active_only: bool = True) -> Ro
     site = db.session.connection().execute(_SITE, {"code": code}).first()
     if site is None:
         raise InvalidInput(f"Unknown site {code!r}.", field=field)
-    if active_only and not site.active:
-        raise InvalidInput(f"Site {code!r} is inactive.", field=field)
+    if active_only:
+        require_active(site, "Site", field)
     return site
+
+
+def require_active(row, kind: str, field: str) -> None:
+    """Raise InvalidInput naming ``field`` when the site or item ``row`` is inactive."""
+    if not row.active:
+        raise InvalidInput(f"{kind} {row.code!r} is inactive.", field=field)
 
 
 def items_by_code(codes: list[str]) -> dict[str, Row]:
@@ -38,8 +44,7 @@ def item_by_code(code: str, field: str, items: dict[str, Row] | None = None) -> 
     item = (items if items is not None else items_by_code([code])).get(code)
     if item is None:
         raise InvalidInput(f"Unknown item {code!r}.", field=field)
-    if not item.active:
-        raise InvalidInput(f"Item {code!r} is inactive.", field=field)
+    require_active(item, "Item", field)
     return item
 
 

@@ -5,7 +5,8 @@ from datetime import date
 from sqlalchemy import Select, select
 
 from inventory.auth.permissions import ENCOUNTER_READERS, ensure_site_access
-from inventory.catalog.lookup import item_by_code, items_by_code, only_visible_sites, site_by_code
+from inventory.catalog.lookup import (item_by_code, items_by_code, only_visible_sites,
+                                      require_active, site_by_code)
 from inventory.database import begin_write, utcnow
 from inventory.encounters.models import Encounter
 from inventory.encounters.records import EncounterRecord
@@ -19,6 +20,7 @@ from inventory.settings.services import local_day_bounds
 from inventory.stock.ledger import Line, post_event, reverse_event
 from inventory.stock.models import StockEvent
 from inventory.stock.services import check_occurred_at
+from inventory.types import as_utc
 
 # Reversal events get a client_id derived from the encounter's, so a void is written once.
 _VOID_NAMESPACE = uuid.UUID("6f1c2a4e-9d0b-4c55-8a51-3f3e0c7b9e21")
@@ -28,22 +30,13 @@ def record_encounter(user, data: dict) -> tuple[EncounterRecord, bool]:
     """Record a handout visit and its distribution event. Returns ``(encounter, created)``.
 
     Distribution is never blocked: stock no lot covers is taken from the unknown lot and the
-    event is flagged. Raises InvalidInput (unknown site/item, item listed twice, future
-    occurred_at, empty participant code), Forbidden (site not assigned), Conflict (client_id
-    reused with a different body).
+    event is flagged. A replay of a stored visit gets it back even if its site or an item has
+    since been made inactive. Raises InvalidInput (unknown or inactive site/item, item listed
+    twice, future occurred_at, empty participant code), Forbidden (site not assigned), Conflict
+    (client_id reused with a different body).
     """
-    site = site_by_code(data["site"])
+    site = site_by_code(data["site"], active_only=False)
     ensure_site_access(user, site)
-    check_occurred_at(data["occurred_at"])
-    items = items_by_code([line["item"] for line in data["items"]])
-    lines, seen = [], set()
-    for index, raw in enumerate(data["items"]):
-        item = item_by_code(raw["item"], f"items.{index}.item", items)
-        if item.id in seen:
-            raise InvalidInput(f"{item.code} is listed twice.", field=f"items.{index}.item")
-        seen.add(item.id)
-        lines.append(Line(item_id=item.id, quantity=raw["quantity"]))
-
     payload = {k: v for k, v in data.items() if k != "participant_code"}
     code_hash = None
     if data.get("participant_code"):
@@ -59,7 +52,22 @@ def record_encounter(user, data: dict) -> tuple[EncounterRecord, bool]:
                                     "naloxone_used", "reversals_reported")}
     referrals = sorted(set(data["referrals"]))
 
-    def create() -> EncounterRecord:
+    def check() -> tuple[list[Line], dict[int, str]]:
+        require_active(site, "Site", "site")
+        check_occurred_at(data["occurred_at"])
+        items = items_by_code([line["item"] for line in data["items"]])
+        lines, seen = [], set()
+        for index, raw in enumerate(data["items"]):
+            item = item_by_code(raw["item"], f"items.{index}.item", items)
+            if item.id in seen:
+                raise InvalidInput(f"{item.code} is listed twice.", field=f"items.{index}.item")
+            seen.add(item.id)
+            lines.append(Line(item_id=item.id, quantity=raw["quantity"]))
+        # The order a stored visit lists them in, so a create and its replay answer alike.
+        return sorted(lines, key=lambda line: line.item_id), {i.id: i.code for i in items.values()}
+
+    def create(checked: tuple[list[Line], dict[int, str]]) -> EncounterRecord:
+        lines, codes = checked
         posted = None
         if lines:
             posted = post_event(kind="distribution", site_id=site.id,
@@ -70,22 +78,21 @@ def record_encounter(user, data: dict) -> tuple[EncounterRecord, bool]:
                "occurred_at": data["occurred_at"], "recorded_at": utcnow(), "user_id": user.id,
                "encounter_type": data["encounter_type"],
                "stock_event_id": posted.id if posted else None, **counts}
-        encounter_id = write_encounter(
-            db.session.connection(), row, participant,
-            [(items[raw["item"]].id, raw["quantity"]) for raw in data["items"]], referrals)
+        encounter_id = write_encounter(db.session.connection(), row, participant,
+                                       [(line.item_id, line.quantity) for line in lines],
+                                       referrals)
         return EncounterRecord(
             id=encounter_id, client_id=data["client_id"], site=site.code,
-            occurred_at=data["occurred_at"], recorded_at=row["recorded_at"],
+            occurred_at=as_utc(data["occurred_at"]), recorded_at=row["recorded_at"],
             encounter_type=data["encounter_type"], has_participant_code=bool(code_hash),
             stock_discrepancy=bool(posted and posted.discrepancy), referrals=referrals,
-            items=[{"item": raw["item"], "quantity": raw["quantity"]} for raw in data["items"]],
+            items=[{"item": codes[line.item_id], "quantity": line.quantity} for line in lines],
             **counts,
         )
 
-    begin_write(db.session)
     # With items, the distribution event shares the client_id and its unique index guards it.
-    others = () if lines else (StockEvent,)
-    record, created = create_once(Encounter, data["client_id"], print_, create, others)
+    others = () if data["items"] else (StockEvent,)
+    record, created = create_once(Encounter, data["client_id"], print_, create, check, others)
     return (record if created else EncounterRecord.of(record)), created
 
 

@@ -2,16 +2,19 @@
 its ``client_id``; the caller commits."""
 from datetime import timedelta
 
+from sqlalchemy.orm import joinedload, selectinload
+
 from inventory.auth.permissions import ensure_site_access
-from inventory.catalog.lookup import existing_lot, item_by_code, items_by_code, lot_for, site_by_code
-from inventory.database import begin_write, utcnow
+from inventory.catalog.lookup import (existing_lot, item_by_code, items_by_code, lot_for,
+                                      require_active, site_by_code)
+from inventory.database import utcnow
 from inventory.encounters.models import Encounter
 from inventory.errors import InvalidInput
 from inventory.extensions import db
 from inventory.idempotency import create_once, fingerprint
 from inventory.limits import CLOCK_SKEW_SECONDS, MAX_QUANTITY
 from inventory.stock.ledger import Line, post_event
-from inventory.stock.models import StockEvent, StockReason
+from inventory.stock.models import StockEvent, StockEventLine, StockReason
 
 DISPOSAL_REASONS = ("expired", "damaged", "other")
 
@@ -31,40 +34,58 @@ def _reason(code: str, note: str | None) -> StockReason:
     return reason
 
 
-def _header(user, data: dict):
-    site = site_by_code(data["site"])
+def _site(user, data: dict):
+    """The site of a stock event, if ``user`` may write there. Raises InvalidInput, Forbidden."""
+    site = site_by_code(data["site"], active_only=False)
     ensure_site_access(user, site)
-    check_occurred_at(data["occurred_at"])
     return site
+
+
+def _check_header(site, data: dict) -> None:
+    require_active(site, "Site", "site")
+    check_occurred_at(data["occurred_at"])
+
+
+def _load_event(event_id: int) -> StockEvent:
+    """The event with everything its API answer shows, read inside the write transaction."""
+    return db.session.get(StockEvent, event_id, options=[
+        joinedload(StockEvent.site),
+        selectinload(StockEvent.lines).options(joinedload(StockEventLine.item),
+                                               joinedload(StockEventLine.lot))])
 
 
 def receive_stock(user, data: dict) -> tuple[StockEvent, bool]:
     """Record a receipt: lines in units (``quantity``) or whole cases (``cases`` × pack size),
-    with optional lot and expiry. Returns ``(event, created)``.
+    with optional lot and expiry. Returns ``(event, created)``; a replay gets its stored event.
 
     Raises InvalidInput (unknown site/item, both or neither of quantity and cases, too large),
     Forbidden (site not assigned), Conflict (client_id reused with another body).
     """
-    site = _header(user, data)
-    items = items_by_code([line["item"] for line in data["lines"]])
-    lines = []
-    for index, raw in enumerate(data["lines"]):
-        field = f"lines.{index}"
-        item = item_by_code(raw["item"], f"{field}.item", items)
-        quantity, cases = raw.get("quantity"), raw.get("cases")
-        if (quantity is None) == (cases is None):
-            raise InvalidInput("Give either quantity (units) or cases.", field=f"{field}.quantity")
-        units = quantity if quantity is not None else cases * item.pack_size
-        if units > MAX_QUANTITY:
-            raise InvalidInput(f"At most {MAX_QUANTITY} units per line.", field=f"{field}.cases")
-        if item.tracks_expiry and raw.get("lot") and not raw.get("expires_on"):
-            raise InvalidInput(f"{item.code} tracks expiry: give expires_on.",
-                               field=f"{field}.expires_on")
-        lines.append((item, raw.get("lot"), raw.get("expires_on"), units, field))
-
+    site = _site(user, data)
     print_ = fingerprint({**data, "kind": "receipt"})
 
-    def create():
+    def check():
+        _check_header(site, data)
+        items = items_by_code([line["item"] for line in data["lines"]])
+        lines = []
+        for index, raw in enumerate(data["lines"]):
+            field = f"lines.{index}"
+            item = item_by_code(raw["item"], f"{field}.item", items)
+            quantity, cases = raw.get("quantity"), raw.get("cases")
+            if (quantity is None) == (cases is None):
+                raise InvalidInput("Give either quantity (units) or cases.",
+                                   field=f"{field}.quantity")
+            units = quantity if quantity is not None else cases * item.pack_size
+            if units > MAX_QUANTITY:
+                raise InvalidInput(f"At most {MAX_QUANTITY} units per line.",
+                                   field=f"{field}.cases")
+            if item.tracks_expiry and raw.get("lot") and not raw.get("expires_on"):
+                raise InvalidInput(f"{item.code} tracks expiry: give expires_on.",
+                                   field=f"{field}.expires_on")
+            lines.append((item, raw.get("lot"), raw.get("expires_on"), units, field))
+        return lines
+
+    def create(lines):
         posted = [
             Line(item_id=item.id, quantity=units, field=f"{field}.quantity",
                  lot_id=getattr(lot_for(item, lot_code, expires_on, field), "id", None))
@@ -73,47 +94,49 @@ def receive_stock(user, data: dict) -> tuple[StockEvent, bool]:
         event = post_event(kind="receipt", site_id=site.id, occurred_at=data["occurred_at"],
                            client_id=data["client_id"], lines=posted, user_id=user.id,
                            fingerprint=print_, document_ref=data.get("document_ref"))
-        return db.session.get(StockEvent, event.id)
+        return _load_event(event.id)
 
-    begin_write(db.session)
-    return create_once(StockEvent, data["client_id"], print_, create, (Encounter,))
+    return create_once(StockEvent, data["client_id"], print_, create, check, (Encounter,))
 
 
-def _signed_lines(data: dict, sign: int | None) -> list[Line]:
+def _signed_lines(data: dict, sign: int) -> list[Line]:
     items = items_by_code([line["item"] for line in data["lines"]])
     lines = []
     for index, raw in enumerate(data["lines"]):
         field = f"lines.{index}"
         item = item_by_code(raw["item"], f"{field}.item", items)
         lot = existing_lot(item, raw.get("lot"), field)
-        quantity = raw["quantity"] if sign is None else sign * raw["quantity"]
-        lines.append(Line(item_id=item.id, lot_id=lot.id if lot else None, quantity=quantity,
-                          field=f"{field}.quantity"))
+        lines.append(Line(item_id=item.id, lot_id=lot.id if lot else None,
+                          quantity=sign * raw["quantity"], field=f"{field}.quantity"))
     return lines
 
 
 def adjust_stock(user, data: dict, kind: str = "adjustment") -> tuple[StockEvent, bool]:
-    """Record a signed adjustment (lost, found, count variance, other…). Returns ``(event, created)``.
+    """Record a signed adjustment (lost, found, count variance, other…). Returns ``(event, created)``;
+    a replay gets its stored event.
 
     Raises InvalidInput (unknown reason/site/item/lot, missing note), InsufficientStock (a balance
     would go below zero), Forbidden, Conflict.
     """
-    site = _header(user, data)
-    reason = _reason(data["reason"], data.get("note"))
-    sign = -1 if kind == "disposal" else None
-    if kind == "disposal" and reason.code not in DISPOSAL_REASONS:
-        raise InvalidInput(f"Disposal reasons are {', '.join(DISPOSAL_REASONS)}.", field="reason")
-    lines = _signed_lines(data, sign)
+    site = _site(user, data)
     print_ = fingerprint({**data, "kind": kind})
 
-    def create():
+    def check():
+        _check_header(site, data)
+        reason = _reason(data["reason"], data.get("note"))
+        if kind == "disposal" and reason.code not in DISPOSAL_REASONS:
+            raise InvalidInput(f"Disposal reasons are {', '.join(DISPOSAL_REASONS)}.",
+                               field="reason")
+        return reason.code, _signed_lines(data, -1 if kind == "disposal" else 1)
+
+    def create(checked):
+        reason_code, lines = checked
         event = post_event(kind=kind, site_id=site.id, occurred_at=data["occurred_at"],
                            client_id=data["client_id"], lines=lines, user_id=user.id,
-                           fingerprint=print_, reason_code=reason.code, note=data.get("note"))
-        return db.session.get(StockEvent, event.id)
+                           fingerprint=print_, reason_code=reason_code, note=data.get("note"))
+        return _load_event(event.id)
 
-    begin_write(db.session)
-    return create_once(StockEvent, data["client_id"], print_, create, (Encounter,))
+    return create_once(StockEvent, data["client_id"], print_, create, check, (Encounter,))
 
 
 def dispose_stock(user, data: dict) -> tuple[StockEvent, bool]:
@@ -122,4 +145,3 @@ def dispose_stock(user, data: dict) -> tuple[StockEvent, bool]:
     Raises as :func:`adjust_stock`.
     """
     return adjust_stock(user, data, kind="disposal")
-
