@@ -13,6 +13,7 @@ from sqlalchemy import Connection
 from reports import queries
 from reports.indicators import INDICATORS, suppression_rule
 from reports.model import Report, ReportSettings, Sheet
+from reports.parallel import tune_report_transaction
 from reports.periods import Period
 
 TEMPLATES = {"funder": "Funder workbook", "naloxone": "Naloxone report"}
@@ -72,11 +73,7 @@ def build_report(conn: Connection, template: str, period: Period,
     settings = settings or load_settings(conn)
     generated_at = generated_at or datetime.now(UTC)
     say(f"Aggregating {period.label} in SQL")
-    if conn.dialect.name == "postgresql":
-        # For this transaction only: the planner's cost guesses for the report's CASE buckets
-        # switch on JIT compilation, which costs more than the queries; sorts fit in memory.
-        conn.exec_driver_sql("SET LOCAL jit = off")
-        conn.exec_driver_sql("SET LOCAL work_mem = '64MB'")
+    tune_report_transaction(conn)
     builder = build_funder_sheets if template == "funder" else build_naloxone_sheets
     sheets = builder(conn, period, site_ids, settings, say)
     sheets.append(Sheet("Notes", _notes(template, period, settings, site_codes, generated_at),

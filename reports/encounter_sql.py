@@ -96,17 +96,16 @@ def people_statement(period: Period, site_ids):
             ranked.c.rn == 1, first_ever).group_by(ranked.c.site_id, ranked.c.month))
 
 
+def _rows(conn, stmt) -> list[tuple]:
+    return [tuple(r) for r in conn.execute(stmt).all()]
+
+
 def counts_rows(conn, period: Period, site_ids) -> list[tuple]:
-    return [tuple(r) for r in conn.execute(counts_statement(period, site_ids)).all()]
+    return _rows(conn, counts_statement(period, site_ids))
 
 
 def people_rows(conn, period: Period, site_ids) -> list[tuple]:
-    return [tuple(r) for r in conn.execute(people_statement(period, site_ids)).all()]
-
-
-def encounter_aggregates(conn, period: Period, site_ids) -> dict[str, pd.DataFrame]:
-    """Every encounter figure, on one connection (the report runs the two halves at once)."""
-    return shape(counts_rows(conn, period, site_ids) + people_rows(conn, period, site_ids))
+    return _rows(conn, people_statement(period, site_ids))
 
 
 def shape(rows: list[tuple]) -> dict[str, pd.DataFrame]:

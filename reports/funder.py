@@ -117,15 +117,13 @@ def build_funder_sheets(conn, period, site_ids, settings: ReportSettings,
     sheets.append(Sheet("By site", by_site, formats=_formats(total), person_columns=person_labels,
                         frozen_columns=2, total_row=True))
 
-    month_units = agg.site_month[[f"cat_{c}" for c in ITEM_CATEGORIES]].groupby(
-        level="month").sum().reindex(range(len(period.months)), fill_value=0)
     month_rows = [
         {"Month": period.months[m].label, **row,
-         **{CATEGORY_COLUMNS[c]: int(month_units.loc[m, f"cat_{c}"]) for c in ITEM_CATEGORIES}}
+         **{CATEGORY_COLUMNS[c]: int(agg.by_month.loc[m, f"cat_{c}"]) for c in ITEM_CATEGORIES}}
         for m, row in zip(agg.by_month.index,
                           _indicator_rows(agg.by_month, "month", hidden, threshold))]
     month_rows.append({"Month": "Total", **total, **{
-        CATEGORY_COLUMNS[c]: int(month_units[f"cat_{c}"].sum()) for c in ITEM_CATEGORIES}})
+        CATEGORY_COLUMNS[c]: int(agg.total[f"cat_{c}"]) for c in ITEM_CATEGORIES}})
     by_month = _objects(month_rows, ["Month", *total, *CATEGORY_COLUMNS.values()])
     sheets.append(Sheet(
         "By month", by_month, formats=_formats(list(total) + list(CATEGORY_COLUMNS.values())),
@@ -135,8 +133,8 @@ def build_funder_sheets(conn, period, site_ids, settings: ReportSettings,
 
     sheets.append(Sheet("Items", _items_frame(agg), formats={}, frozen_columns=2, total_row=True))
     say("Inventory: opening and closing stock from the ledger")
-    inventory = inventory_frame(conn, period, site_ids, agg.items, agg.sites, agg.movements,
-                                agg.closing_lots, agg.lots)
+    inventory = inventory_frame(period, agg.items, agg.sites, agg.movements, agg.closing_lots,
+                                agg.lots)
     sheets.append(Sheet("Inventory", inventory, frozen_columns=3,
                         formats={c: COUNT_FORMAT for c in inventory.columns[3:]}))
     if demographics is not None:

@@ -60,7 +60,6 @@ INDICATORS = _BASE + [
 ]
 LABELS = {key: label for key, label, _, _ in INDICATORS}
 PERSON_KEYS = [key for key, _, person, _ in INDICATORS if person]
-SUPPLY_KEYS = [key for key, _, person, _ in INDICATORS if not person]
 # Supply indicator -> item category it sums.
 CATEGORY_OF = {
     "syringes_distributed": "syringe", "naloxone_kits": "naloxone",

@@ -3,7 +3,6 @@ from datetime import timedelta
 
 import pandas as pd
 
-from reports import queries
 from reports.periods import Period
 
 COLUMNS = ["Site", "Item code", "Item", "Opening", "Received", "Transferred in",
@@ -19,17 +18,15 @@ KIND_COLUMN = {
 EXPIRY_DAYS = 90
 
 
-def inventory_frame(conn, period: Period, site_ids, items: pd.DataFrame, sites: pd.DataFrame,
-                    movements: pd.DataFrame, closing_lots: pd.DataFrame | None = None,
-                    lots: pd.DataFrame | None = None) -> pd.DataFrame:
+def inventory_frame(period: Period, items: pd.DataFrame, sites: pd.DataFrame,
+                    movements: pd.DataFrame, closing_lots: pd.DataFrame,
+                    lots: pd.DataFrame) -> pd.DataFrame:
     """Opening + received + in - out - distributed - disposed + adjusted = closing, per row.
 
     "Expiring within 90 days" is the closing stock in lots that expire on or before the period's
     last day plus 90 days (already expired stock still on the shelf included). ``closing_lots``
-    and ``lots`` are read from ``conn`` unless given.
+    is on hand per (site, item, lot) at the period's end; ``lots`` maps lot id to expiry date.
     """
-    if closing_lots is None:
-        closing_lots = queries.closing_by_lot(conn, period, site_ids)
     key = ["site_id", "item_id"]
     moves = movements.groupby(key + ["kind"], as_index=False)["quantity"].sum()
     moves["column"] = moves["kind"].map(lambda k: KIND_COLUMN.get(k, KIND_COLUMN["reversal"])[0])
@@ -44,7 +41,6 @@ def inventory_frame(conn, period: Period, site_ids, items: pd.DataFrame, sites: 
     horizon = period.last_day + timedelta(days=EXPIRY_DAYS)
     expiring = pd.Series(dtype="int64")
     if not closing_lots.empty:
-        lots = queries.lots(conn) if lots is None else lots
         dated = closing_lots.merge(lots, on="lot_id")
         soon = [d is not None and not pd.isna(d) and d <= horizon for d in dated["expires_on"]]
         dated = dated[pd.Series(soon, index=dated.index, dtype=bool) & (dated["quantity"] > 0)]

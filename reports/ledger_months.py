@@ -12,7 +12,7 @@ from the ledger itself until :func:`refresh` sums it again. Refreshing is a job 
 report-cache``), not part of a report; a report over an empty or stale cache is still right, only
 slower.
 """
-from datetime import date, datetime
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -21,7 +21,7 @@ from sqlalchemy import Connection, Engine, and_, case, delete, func, literal, li
 from inventory.database import utcnow
 from inventory.reporting.models import LedgerMonth, LedgerMonthTotal
 from inventory.stock.models import StockEvent, StockEventLine
-from reports.periods import local_midnight_utc
+from reports.periods import local_midnight_utc, next_month
 
 EVENT = StockEvent.__table__
 LINE = StockEventLine.__table__
@@ -45,7 +45,7 @@ def _closed_months(first: datetime, now: datetime, timezone: str) -> list[tuple]
     local = first.astimezone(zone).date().replace(day=1)
     bounds = []
     while True:
-        following = date(local.year + local.month // 12, local.month % 12 + 1, 1)
+        following = next_month(local)
         start, end = local_midnight_utc(local, timezone), local_midnight_utc(following, timezone)
         if end > now:
             return bounds

@@ -4,6 +4,7 @@ from datetime import datetime
 
 import pandas as pd
 
+from inventory.settings.services import DEFAULT_SUPPRESSION_THRESHOLD
 from reports.periods import Period
 
 
@@ -12,7 +13,7 @@ class ReportSettings:
     program_name: str = "Outreach Supply Tracker"
     timezone: str = "UTC"
     fiscal_year_start_month: int = 7
-    suppression_threshold: int = 11
+    suppression_threshold: int = DEFAULT_SUPPRESSION_THRESHOLD
 
     @classmethod
     def from_row(cls, row: dict | None) -> "ReportSettings":
@@ -20,9 +21,11 @@ class ReportSettings:
         if not row:
             return cls()
         return cls(program_name=row.get("program_name") or cls.program_name,
-                   timezone=row.get("timezone") or "UTC",
-                   fiscal_year_start_month=int(row.get("fiscal_year_start_month") or 7),
-                   suppression_threshold=int(row.get("suppression_threshold") or 11))
+                   timezone=row.get("timezone") or cls.timezone,
+                   fiscal_year_start_month=int(row.get("fiscal_year_start_month")
+                                               or cls.fiscal_year_start_month),
+                   suppression_threshold=int(row.get("suppression_threshold")
+                                             or cls.suppression_threshold))
 
 
 @dataclass

@@ -37,8 +37,8 @@ class Period:
     last_day: date
     timezone: str
     label: str
-    kind: str = "range"  # quarter, month or range
     months: tuple[Month, ...] = field(default=(), compare=False)
+    code: str | None = None  # "FY2027Q1" for a fiscal quarter, else None
 
     @property
     def start_utc(self) -> datetime:
@@ -55,31 +55,29 @@ def local_midnight_utc(day: date, timezone: str) -> datetime:
     return datetime.combine(day, time(0), tzinfo=ZoneInfo(timezone)).astimezone(UTC)
 
 
-def _month_start(day: date) -> date:
-    return day.replace(day=1)
-
-
-def _next_month(day: date) -> date:
+def next_month(day: date) -> date:
+    """The first day of the month after ``day``'s."""
     return date(day.year + day.month // 12, day.month % 12 + 1, 1)
 
 
 def _months(first_day: date, last_day: date, timezone: str) -> tuple[Month, ...]:
     months, cursor = [], first_day
     while cursor <= last_day:
-        upto = min(_next_month(cursor), last_day + timedelta(days=1))
+        upto = min(next_month(cursor), last_day + timedelta(days=1))
         months.append(Month(label=f"{cursor.year:04d}-{cursor.month:02d}",
                             start_utc=local_midnight_utc(cursor, timezone),
                             end_utc=local_midnight_utc(upto, timezone)))
-        cursor = _month_start(upto) if upto.day == 1 else upto
+        cursor = upto
     return tuple(months)
 
 
-def _build(first_day: date, last_day: date, timezone: str, label: str, kind: str) -> Period:
+def _build(first_day: date, last_day: date, timezone: str, label: str,
+           code: str | None = None) -> Period:
     if last_day < first_day:
         raise PeriodError("The period ends before it starts.")
     ZoneInfo(timezone)  # raises for an unknown zone
     months = _months(first_day, last_day, timezone)
-    return Period(first_day, last_day, timezone, label, kind, months)
+    return Period(first_day, last_day, timezone, label, months, code)
 
 
 def fiscal_quarter(fiscal_year: int, quarter: int, start_month: int, timezone: str) -> Period:
@@ -101,7 +99,7 @@ def fiscal_quarter(fiscal_year: int, quarter: int, start_month: int, timezone: s
     if first.year != last.year:
         label = (f"FY{fiscal_year} Q{quarter} ({MONTH_ABBR[first.month - 1]} {first.year}–"
                  f"{MONTH_ABBR[last.month - 1]} {last.year})")
-    return _build(first, last, timezone, label, "quarter")
+    return _build(first, last, timezone, label, f"FY{fiscal_year}Q{quarter}")
 
 
 def parse_quarter(text: str, start_month: int, timezone: str) -> Period:
@@ -123,10 +121,10 @@ def calendar_month(year: int, month: int, timezone: str) -> Period:
     if not 1 <= month <= 12:
         raise PeriodError("Month must be 1-12.")
     first = date(year, month, 1)
-    last = _next_month(first) - timedelta(days=1)
-    return _build(first, last, timezone, f"{MONTH_ABBR[month - 1]} {year}", "month")
+    last = next_month(first) - timedelta(days=1)
+    return _build(first, last, timezone, f"{MONTH_ABBR[month - 1]} {year}")
 
 
 def date_range(first_day: date, last_day: date, timezone: str) -> Period:
     label = f"{first_day.isoformat()} to {last_day.isoformat()}"
-    return _build(first_day, last_day, timezone, label, "range")
+    return _build(first_day, last_day, timezone, label)

@@ -39,7 +39,7 @@ def month_bucket(column, period: Period):
     """Index of the local month holding ``column`` (rows are already inside the period)."""
     whens = [(column < month.end_utc, index) for index, month in enumerate(period.months[:-1])]
     last = len(period.months) - 1
-    return case(*whens, else_=last) if whens else case((column.is_not(None), 0), else_=0)
+    return case(*whens, else_=last) if whens else literal(0)
 
 
 def _in_period(column, period: Period) -> list:

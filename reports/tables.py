@@ -8,7 +8,6 @@ from dataclasses import dataclass
 import pandas as pd
 
 from inventory.catalog.models import ITEM_CATEGORIES
-from inventory.encounters.models import REFERRAL_TYPES
 from reports import ledger_months, queries
 from reports.encounter_sql import counts_rows, people_rows, shape
 from reports.indicators import CATEGORY_OF, INDICATORS
@@ -118,6 +117,3 @@ def collect(conn, period: Period, site_ids, people: bool = True) -> Aggregates:
     return Aggregates(items, sites, fact, by_site, by_month, total, items_by_site, moves,
                       enc["demographics"], closing_lots, lots)
 
-
-def referral_keys() -> list[str]:
-    return [f"referral_{t}" for t in REFERRAL_TYPES]
