@@ -4,7 +4,7 @@ Errors: :class:`inventory.errors.InvalidInput` naming the field (``quarter``, ``
 ``date_from``, ``date_to``, ``sites``, ``template``).
 """
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -47,8 +47,7 @@ def recent_quarters(report_settings: ReportSettings, count: int = 8) -> list[Per
     for _ in range(count):
         quarter = quarter_containing(day, start, tz)
         quarters.append(quarter)
-        day = quarter.first_day.replace(day=1)
-        day = date(day.year - (day.month == 1), (day.month - 2) % 12 + 1, 1)
+        day = quarter.first_day - timedelta(days=1)
     return quarters
 
 
@@ -87,11 +86,15 @@ def resolve_sites(codes) -> tuple[list[int] | None, list[str] | None]:
     return [site_id for site_id, _ in found], codes
 
 
-def make_report(req: ReportRequest, progress=None) -> Report:
-    """Build the requested report from the database as it stands now (read-only)."""
+def make_report(req: ReportRequest, progress=None,
+                report_settings: ReportSettings | None = None) -> Report:
+    """Build the requested report from the database as it stands now (read-only).
+
+    ``report_settings`` are read from the database unless given.
+    """
     if req.template not in reports.TEMPLATES:
         raise InvalidInput("Unknown report template.", field="template")
-    report_settings = settings()
+    report_settings = report_settings or settings()
     period = resolve_period(req, report_settings)
     site_ids, site_codes = resolve_sites(req.sites)
     return reports.build_report(db.session.connection(), req.template, period, site_ids,

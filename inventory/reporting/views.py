@@ -54,8 +54,7 @@ def _request(args: dict) -> services.ReportRequest:
 @bp.route("/")
 def index():
     settings = services.settings()
-    quarters = [(q.label.split(" (")[0].replace(" ", ""), q.label)
-                for q in services.recent_quarters(settings)]
+    quarters = [(q.code, q.label) for q in services.recent_quarters(settings)]
     context = {"settings": settings, "quarters": quarters, "sites": services.all_sites(),
                "templates": TEMPLATES, "errors": {}, "report": None, "chart": None,
                "query": request.query_string.decode()}
@@ -69,7 +68,7 @@ def index():
         args["quarter"] = args["quarter"] or quarters[1][0]  # the last complete quarter
         return render_template("reporting/index.html", **context)
     try:
-        report = services.make_report(_request(args))
+        report = services.make_report(_request(args), report_settings=settings)
     except InvalidInput as exc:
         context["errors"] = exc.errors
         return render_template("reporting/index.html", **context), 422
