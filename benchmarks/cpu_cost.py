@@ -24,8 +24,8 @@ from sqlalchemy import event
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.throughput import (encounter_template, prepare_app,  # noqa: E402
-                                   prepare_databases, receipt_body)
+from benchmarks.throughput import (encounter_template, pick_sites_and_items,  # noqa: E402
+                                   prepare_app, prepare_databases, receipt_body)
 
 
 def measure(post, n: int) -> tuple[float, float]:
@@ -77,7 +77,8 @@ def main() -> int:
         response = client.get(path, headers=headers)
         return response.status_code, response.get_json()
 
-    site, items = pick_site_and_items_local(get)
+    sites, items = pick_sites_and_items(get=get)  # through the test client, not HTTP
+    site = sites[0]
     response = client.post("/api/v1/receipts", json=receipt_body(site, items), headers=headers)
     assert response.status_code == 201, response.get_json()
     template = encounter_template(items).replace("SITE_CODE", site)
@@ -114,17 +115,6 @@ def main() -> int:
         print(f"| {label} | {r['cpu_ms']:.2f} | {r['wall_ms']:.2f} | {r['statements']} |")
     print(f"\nCPU ratio bare/app: {results['bare']['cpu_ms'] / results['app']['cpu_ms']:.0%}")
     return 0
-
-
-def pick_site_and_items_local(get) -> tuple[str, list[str]]:
-    """:func:`pick_site_and_items` through the test client instead of HTTP."""
-    status, sites = get("/api/v1/sites")
-    assert status == 200, sites
-    status, items = get("/api/v1/items")
-    assert status == 200, items
-    site = next(s["code"] for s in sites if s["kind"] != "warehouse")
-    return site, [next(i["code"] for i in items if i["category"] == c)
-                  for c in ("syringe", "naloxone", "fentanyl_test_strip")]
 
 
 if __name__ == "__main__":

@@ -14,13 +14,13 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import text
 
+from inventory.encounters.models import REFERRAL_TYPES
+
 ITEM_CODES = ["SYR-1ML-28G", "SYR-1ML-27G", "SYR-05ML-29G", "COOKER", "COTTON", "WATER-10ML",
               "ALCOHOL-PAD", "NARCAN-4MG", "NALOXONE-IM", "FTS", "XTS", "CONDOM-EXT", "LUBE",
               "SMOKE-KIT", "WOUND-KIT"]
 START = datetime(2024, 7, 1, 4, tzinfo=UTC)   # FY2025 Q1 in America/New_York
 END = datetime(2026, 7, 1, 4, tzinfo=UTC)     # end of FY2026 Q4
-REFERRALS = ["treatment_moud", "medical", "wound_care", "hiv_hcv_testing", "prep_pep", "housing",
-             "mental_health", "other"]
 AGES = ["18_24", "25_34", "35_44", "45_54", "55_64", None]
 GENDERS = ["woman", "man", "nonbinary", "declined", None]
 RACES = ["black", "white", "hispanic_latino", "asian", "multiracial", None]
@@ -158,7 +158,7 @@ def build(connection, encounters: int = 1_000_000, sites: int = 30, seed: int = 
     has_ref = rng.random(encounters) < 0.1
     load.write("encounter_referral", pd.DataFrame({
         "encounter_id": enc_id[has_ref],
-        "referral_type": rng.choice(np.array(REFERRALS, dtype=object), has_ref.sum())}))
+        "referral_type": rng.choice(np.array(REFERRAL_TYPES, dtype=object), has_ref.sum())}))
 
     rec_lot = [lot_of.get((int(m), int(i))) for m, i in zip(rec_month, rec_item)]
     void_mask = voided[owner]

@@ -72,11 +72,18 @@ def prepare_app(env: dict, kind: str) -> str:
     return flask_cli(env, "create-token", BENCH_EMAIL).strip().splitlines()[-1].strip()
 
 
-def pick_sites_and_items(base: str, token: str) -> tuple[list[str], list[str]]:
-    """The handout sites (every active site but warehouses) and one item of 3 categories."""
-    status, sites = http("GET", f"{base}/api/v1/sites", token)
+def pick_sites_and_items(base: str | None = None, token: str | None = None,
+                         get=None) -> tuple[list[str], list[str]]:
+    """The handout sites (every active site but warehouses) and one item of 3 categories.
+
+    ``get(path)`` returns (status, JSON); by default a GET of ``base + path`` with ``token``.
+    """
+    if get is None:
+        def get(path):
+            return http("GET", f"{base}{path}", token)
+    status, sites = get("/api/v1/sites")
     assert status == 200, (status, sites)
-    status, items = http("GET", f"{base}/api/v1/items", token)
+    status, items = get("/api/v1/items")
     assert status == 200, (status, items)
     handout_sites = [s["code"] for s in sites if s["kind"] != "warehouse"]
     chosen = []
@@ -245,9 +252,9 @@ def report(results: dict, threads: int) -> bool:
             if name not in run:
                 continue
             r = run[name]
-            errors = sum(r[k] for k in ("connect_errors", "read_errors", "write_errors",
-                                        "status_errors" if name != "floor" else "timeouts",
-                                        "timeouts"))
+            keys = (["connect_errors", "read_errors", "write_errors", "timeouts"]
+                    + (["status_errors"] if name != "floor" else []))
+            errors = sum(r[k] for k in keys)
             endpoint = {"app": "POST /api/v1/encounters", "bare": "bare insert",
                         "floor": "same, unknown site (422, nothing written)"}[name]
             cpu = r["cpu_ms"]
