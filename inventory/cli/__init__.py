@@ -1,5 +1,9 @@
 """The ``flask --app wsgi ...`` commands."""
+import click
 from flask import Flask
+
+from inventory.errors import DomainError
+from inventory.extensions import db
 
 
 def register_commands(app: Flask) -> None:
@@ -9,3 +13,22 @@ def register_commands(app: Flask) -> None:
     for module in (demo, ledger, users, reporting):
         for command in module.COMMANDS:
             app.cli.add_command(command)
+
+
+def commit_or_fail(action, *, show_field: bool = True):
+    """Run ``action`` (a service call), commit once; a domain error becomes a CLI error.
+
+    The error's field is appended to its message in parentheses unless ``show_field`` is False.
+    Any other exception rolls back and propagates.
+    """
+    try:
+        result = action()
+        db.session.commit()
+    except DomainError as error:
+        db.session.rollback()
+        where = f" ({error.field})" if show_field and error.field else ""
+        raise click.ClickException(f"{error.message}{where}") from error
+    except BaseException:
+        db.session.rollback()
+        raise
+    return result

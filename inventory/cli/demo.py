@@ -2,8 +2,7 @@
 import click
 from flask_migrate import upgrade
 
-from inventory.errors import DomainError
-from inventory.extensions import db
+from inventory.cli import commit_or_fail
 
 
 @click.command("seed-demo")
@@ -19,15 +18,9 @@ def seed_demo_command(events: int, seed: int, password: str | None) -> None:
     # Any database, SQLite or PostgreSQL: bring the schema to head first (a no-op when it is).
     upgrade()
     click.echo(f"Seeding a demo program with {events:,} encounters...")
-    try:
-        result = seed_demo(events, seed=seed, password=password, echo=click.echo)
-        db.session.commit()
-    except DomainError as error:
-        db.session.rollback()
-        raise click.ClickException(error.message) from error
-    except BaseException:
-        db.session.rollback()
-        raise
+    result = commit_or_fail(
+        lambda: seed_demo(events, seed=seed, password=password, echo=click.echo),
+        show_field=False)
     for table, rows in sorted(result.written.items()):
         click.echo(f"  {table}: {rows:,} rows")
     click.echo(f"Done in {result.seconds:.1f} s. Demo logins:")

@@ -2,23 +2,7 @@
 import click
 
 from inventory.auth.models import ROLES
-from inventory.errors import DomainError
-from inventory.extensions import db
-
-
-def _commit_or_fail(action):
-    """Run ``action`` (a service call), commit once; a domain error becomes a CLI error."""
-    try:
-        result = action()
-        db.session.commit()
-    except DomainError as error:
-        db.session.rollback()
-        where = f" ({error.field})" if error.field else ""
-        raise click.ClickException(f"{error.message}{where}") from error
-    except BaseException:
-        db.session.rollback()
-        raise
-    return result
+from inventory.cli import commit_or_fail
 
 
 @click.command("create-user")
@@ -32,7 +16,7 @@ def create_user_command(email: str, role: str, sites: tuple[str, ...], password:
     """Create a user with ROLE, optionally assigned to sites."""
     from inventory.auth.services import create_user
 
-    user = _commit_or_fail(lambda: create_user(email, role, list(sites), password))
+    user = commit_or_fail(lambda: create_user(email, role, list(sites), password))
     where = f" at {', '.join(s.code for s in user.sites)}" if user.sites else ""
     click.echo(f"Created {user.role} {user.email}{where}.")
 
@@ -43,7 +27,7 @@ def create_token_command(email: str) -> None:
     """Create an API token for EMAIL and print it (alone, on the last line). Shown only once."""
     from inventory.auth.services import create_token
 
-    token = _commit_or_fail(lambda: create_token(email))
+    token = commit_or_fail(lambda: create_token(email))
     click.echo(f"API token for {email.strip().lower()} (store it now; it is not shown again):")
     click.echo(token)
 

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import func, insert, literal, select
 
-from inventory.auth.models import User
 from inventory.catalog.models import Item
 from inventory.catalog.seed import seed_catalogue
 from inventory.database import utcnow
@@ -21,7 +20,8 @@ from inventory.demo.program import (STAFF_SITES, Login, create_sites, create_use
 from inventory.demo.supply import DemoItem
 from inventory.demo.year import Year
 from inventory.extensions import db
-from inventory.stock.models import StockBalance, StockEvent, StockEventLine
+from inventory.stock.check import ledger_totals
+from inventory.stock.models import StockBalance
 from inventory.stock.seed import seed_reasons
 from inventory.types import UTCDateTime
 
@@ -39,14 +39,10 @@ class DemoResult:
 
 def fill_balances() -> int:
     """Insert one balance per (site, item, lot) of the ledger, equal to its sum. Returns rows."""
-    line, event, balance = (StockEventLine.__table__, StockEvent.__table__,
-                            StockBalance.__table__)
-    totals = (
-        select(event.c.site_id, line.c.item_id, line.c.lot_id, func.coalesce(line.c.lot_id, 0),
-               func.sum(line.c.quantity), literal(utcnow(), UTCDateTime()))
-        .select_from(line.join(event, event.c.id == line.c.event_id))
-        .group_by(event.c.site_id, line.c.item_id, line.c.lot_id)
-    )
+    ledger = ledger_totals()
+    balance = StockBalance.__table__
+    totals = select(ledger.c.site_id, ledger.c.item_id, ledger.c.lot_id, ledger.c.lot_key,
+                    ledger.c.total, literal(utcnow(), UTCDateTime()))
     db.session.execute(insert(balance).from_select(
         ["site_id", "item_id", "lot_id", "lot_key", "on_hand", "updated_at"], totals))
     return db.session.scalar(select(func.count()).select_from(balance))
@@ -67,11 +63,10 @@ def seed_demo(events: int, *, seed: int = 1, password: str | None = None,
     ensure_catalogue()
     settings = ensure_settings()
     sites = create_sites()
-    logins = create_users(password)
+    logins, users = create_users(password)
     db.session.flush()
     result = DemoResult(logins)
     if events:
-        users = {login.role: _user_id(login.email) for login in logins}
         items = [DemoItem(i.id, i.code, i.pack_size, i.tracks_expiry)
                  for i in db.session.scalars(select(Item).order_by(Item.display_order))]
         writer = BulkWriter(db.session.connection())
@@ -88,7 +83,3 @@ def seed_demo(events: int, *, seed: int = 1, password: str | None = None,
         result.written = dict(writer.written)
     result.seconds = time.monotonic() - began
     return result
-
-
-def _user_id(email: str) -> int:
-    return db.session.scalar(select(User.id).where(User.email == email))

@@ -137,11 +137,16 @@ class DemoLedger:
         return True
 
     def take_fefo(self, site: int, item: int, qty: int) -> Moves:
-        """Negative moves for up to ``qty`` from the lots (never below zero)."""
+        """Negative moves for up to ``qty`` from the lots, FEFO (never below zero).
+
+        Only reads the lots: :meth:`event` applies the moves."""
         moves = []
-        for lot, take in self._take(site, item, qty):
-            self._put(site, item, lot, take)
+        for _, lot, on_hand in self.lots[(site, item)]:
+            if not qty:
+                break
+            take = min(qty, on_hand)
             moves.append((item, lot, -take))
+            qty -= take
         return moves
 
     def expired(self, site: int, item: int, today: date) -> Moves:

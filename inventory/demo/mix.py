@@ -41,7 +41,6 @@ SITES = (
              {d: (1.0 if d < 5 else 0.7, 10, 21) for d in range(7)},
              (("peer", 0.8), ("delivery", 0.2)), 0.8),
 )
-WAREHOUSE = "WH"
 
 # Referral type -> weight.
 REFERRALS = dict(zip(REFERRAL_TYPES, (30, 15, 12, 15, 5, 12, 8, 3)))

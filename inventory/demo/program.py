@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from inventory.auth.models import ROLES
 from inventory.auth.services import create_user
 from inventory.catalog.models import Item, Site
 from inventory.catalog.seed import STANDARD_ITEMS
@@ -16,7 +17,6 @@ from inventory.stock.models import StockEvent
 
 STAFF_SITES = ("DT", "VAN1")
 STANDARD_CODES = [row[0] for row in STANDARD_ITEMS]
-ROLES = ("admin", "coordinator", "reporter", "staff")
 
 
 @dataclass(frozen=True)
@@ -63,15 +63,16 @@ def create_sites() -> list[tuple[DemoSite, int]]:
     return [(spec, row.id) for spec, row in zip(SITES, rows)]
 
 
-def create_users(password: str | None) -> list[Login]:
+def create_users(password: str | None) -> tuple[list[Login], dict[str, int]]:
     """One user per role (``<role>@demo.example.org``); staff work at DT and the van.
 
+    Returns the logins (admin first: roles in alphabetical order) and the user id per role.
     Raises InvalidInput when such an email already exists.
     """
-    logins = []
-    for role in ROLES:
+    logins, ids = [], {}
+    for role in sorted(ROLES):
         sites = STAFF_SITES if role == "staff" else ()
         login = Login(f"{role}@demo.example.org", role, password or secrets.token_urlsafe(9), sites)
-        create_user(login.email, role, sites, login.password)
+        ids[role] = create_user(login.email, role, sites, login.password).id
         logins.append(login)
-    return logins
+    return logins, ids

@@ -21,7 +21,9 @@ class Mismatch:
     ledger_sum: int
 
 
-def _ledger_totals():
+def ledger_totals():
+    """The ledger summed per (site, item, lot), as a subquery with columns ``site_id``,
+    ``item_id``, ``lot_key`` (the lot id, 0 for the unknown lot), ``lot_id`` and ``total``."""
     return (
         select(StockEvent.site_id.label("site_id"), StockEventLine.item_id.label("item_id"),
                func.coalesce(StockEventLine.lot_id, 0).label("lot_key"),
@@ -39,7 +41,7 @@ def find_mismatches() -> list[Mismatch]:
     A full outer join of balances and ledger totals, written as a union of two left joins so
     that SQLite runs it too.
     """
-    ledger = _ledger_totals()
+    ledger = ledger_totals()
     bal = StockBalance.__table__
     on = ((ledger.c.site_id == bal.c.site_id) & (ledger.c.item_id == bal.c.item_id)
           & (ledger.c.lot_key == bal.c.lot_key))
