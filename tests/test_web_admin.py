@@ -62,6 +62,38 @@ def test_admin_can_open_every_page(client, admin, path):
 
 # --- Users -------------------------------------------------------------------------------------
 
+def _statements(db, fetch) -> int:
+    """How many SQL statements ``fetch()`` runs."""
+    from sqlalchemy import event
+
+    statements = []
+
+    def count(*_args):
+        statements.append(1)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        fetch()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    return len(statements)
+
+
+def test_user_list_loads_sites_without_a_query_per_user(client, admin, make_site, make_user, db):
+    sites = [make_site("S1"), make_site("S2")]
+    make_user(role="staff", sites=sites)
+    db.session.commit()
+    few = _statements(db, lambda: client.get("/admin/users"))
+    for _ in range(4):
+        make_user(role="staff", sites=sites)
+    db.session.commit()
+    page = {}
+    many = _statements(db, lambda: page.setdefault("r", client.get("/admin/users")))
+    assert page["r"].status_code == 200
+    assert page["r"].get_data(as_text=True).count("S1, S2") == 5
+    assert many == few
+
+
 def test_create_user_with_role_and_sites(client, admin, make_site, db):
     make_site("VAN1"), make_site("FIX2"), make_site("FIX3")
     response = client.post("/admin/users/new", data={

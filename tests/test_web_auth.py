@@ -128,6 +128,29 @@ def test_coordinator_home_lists_sites_with_stock_links(client, login_as, make_si
     assert "/admin/users" not in html
 
 
+def test_home_reads_the_settings_row_once(client, login_as, make_site, db):
+    from sqlalchemy import event
+
+    from inventory.settings.services import save_settings
+
+    save_settings("Harbor", "America/Chicago", 7)
+    make_site("AAA", name="Alpha")
+    login_as("coordinator")
+    reads = []
+
+    def count(_conn, _cursor, statement, *_args):
+        if "program_settings" in statement:
+            reads.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        html = client.get("/").get_data(as_text=True)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert "Harbor" in html and "(America/Chicago)" in html
+    assert len(reads) == 1
+
+
 def test_reporter_home_links_to_reports_only(client, login_as, make_site):
     make_site("AAA", name="Alpha")
     login_as("reporter")

@@ -7,7 +7,7 @@ import re
 
 from sqlalchemy import func, select
 
-from inventory.audit.services import record
+from inventory.audit.services import apply_changes, record
 from inventory.auth.models import User
 from inventory.auth.services import admin_exists, create_user
 from inventory.catalog.models import ITEM_CATEGORIES, SITE_KINDS, Item, Site
@@ -58,17 +58,6 @@ def _unique(model, code: str, exclude_id: int | None, what: str) -> None:
         raise InvalidInput(f"A {what} with code {code} already exists.", field="code")
 
 
-def _apply(row, values: dict, fields: tuple[str, ...]) -> dict:
-    """Set ``values`` on ``row``; return {field: [old, new]} for what changed."""
-    changes = {}
-    for field in fields:
-        old, new = getattr(row, field), values[field]
-        if old != new:
-            changes[field] = [old, new]
-            setattr(row, field, new)
-    return changes
-
-
 # --- Sites -------------------------------------------------------------------------------------
 
 def list_sites(include_inactive: bool = True) -> list[Site]:
@@ -107,8 +96,7 @@ def create_site(code: str, name: str, kind: str, active: bool = True, actor=None
 def update_site(site: Site, code: str, name: str, kind: str, active: bool, actor=None) -> Site:
     """Change a site's fields; raises InvalidInput as :func:`create_site`."""
     values = _site_values(code, name, kind, active, exclude_id=site.id)
-    changes = _apply(site, values, SITE_FIELDS)
-    db.session.flush()
+    changes = apply_changes(site, values, SITE_FIELDS)
     if changes:
         record("update", "site", site.id, {"code": site.code, "changes": changes}, actor)
     return site
@@ -163,8 +151,7 @@ def create_item(data: dict, actor=None) -> Item:
 def update_item(item: Item, data: dict, actor=None) -> Item:
     """Change every field of ``item`` from ``data``; raises InvalidInput."""
     values = _item_values(data, exclude_id=item.id)
-    changes = _apply(item, values, ITEM_FIELDS)
-    db.session.flush()
+    changes = apply_changes(item, values, ITEM_FIELDS)
     if changes:
         record("update", "item", item.id, {"code": item.code, "changes": changes}, actor)
     return item

@@ -1,5 +1,6 @@
 """Writing and reading the audit log. Every change to users, sites, items and settings goes
 through :func:`record`, in the same transaction as the change itself."""
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import select
@@ -24,6 +25,20 @@ def record(action: str, entity: str, entity_id: Any, details: dict[str, Any] | N
     db.session.add(entry)
     db.session.flush()
     return entry
+
+
+def apply_changes(row, values: dict[str, Any], fields: Iterable[str] | None = None) -> dict:
+    """Set ``values`` on ``row`` (only ``fields``, default every key) where they differ.
+
+    Returns ``{field: [old, new]}`` for what changed, ready for an audit entry's details.
+    """
+    changes = {}
+    for field in values if fields is None else fields:
+        old, new = getattr(row, field), values[field]
+        if old != new:
+            changes[field] = [old, new]
+            setattr(row, field, new)
+    return changes
 
 
 def recent_entries(limit: int = 200, offset: int = 0) -> list[tuple[AuditEntry, str | None]]:

@@ -5,7 +5,7 @@ token, which a browser never sends on its own.
 """
 import hashlib
 
-from flask import Flask, g, request
+from flask import Flask, request
 from flask_login import current_user
 from sqlalchemy import bindparam, select
 
@@ -53,9 +53,7 @@ def init_app(app: Flask) -> None:
         token = _bearer_token()
         if token is None:
             return None
-        user = user_for_token(token)
-        g.token_auth = user is not None
-        return user
+        return user_for_token(token)
 
     @app.before_request
     def _csrf_unless_bearer():

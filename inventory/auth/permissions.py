@@ -6,10 +6,11 @@ from flask import abort, request
 from flask_login import current_user
 from sqlalchemy import bindparam, select
 
+from inventory.auth.models import ROLES
 from inventory.errors import Forbidden
 
 STAFF, COORDINATOR, REPORTER, ADMIN = "staff", "coordinator", "reporter", "admin"
-ALL_ROLES = (STAFF, COORDINATOR, REPORTER, ADMIN)
+ALL_ROLES = ROLES
 # Roles that may record handouts and stock movements (at the sites they can see).
 WRITERS = (STAFF, COORDINATOR, ADMIN)
 # Roles that may read individual encounter rows.

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from functools import cache
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from inventory.audit.services import record
 from inventory.auth.loaders import token_digest
@@ -30,7 +31,7 @@ def _check_email(email: str, exclude_id: int | None = None) -> str:
     email = normalise_email(email)
     if not EMAIL_RE.match(email) or len(email) > 254:
         raise InvalidInput("Enter a valid email address.", field="email")
-    query = select(User.id).where(func.lower(User.email) == email)
+    query = select(User.id).where(User.email == email)  # stored lowercased (create_user)
     if exclude_id is not None:
         query = query.where(User.id != exclude_id)
     if db.session.scalar(query) is not None:
@@ -71,11 +72,14 @@ def get_user(user_id: int) -> User:
 
 
 def user_by_email(email: str) -> User | None:
-    return db.session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
+    """The user with ``email``, in any case: emails are stored normalised (see create_user)."""
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
 
 
 def list_users() -> list[User]:
-    return list(db.session.scalars(select(User).order_by(User.email)))
+    """Every user by email, with their sites loaded (the users page lists them)."""
+    return list(db.session.scalars(
+        select(User).options(selectinload(User.sites)).order_by(User.email)))
 
 
 def create_user(email: str, role: str, site_codes: Iterable[str] = (), password: str | None = None,
@@ -114,7 +118,6 @@ def update_user(user: User, role: str, site_codes: Iterable[str], active: bool, 
     before = {"role": user.role, "sites": [s.code for s in user.sites], "active": user.active}
     after = {"role": role, "sites": [s.code for s in sites], "active": bool(active)}
     user.role, user.sites, user.active = role, sites, bool(active)
-    db.session.flush()
     changes = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
     record("update", "user", user.id, {"email": user.email, "changes": changes}, actor)
     return user
@@ -123,7 +126,6 @@ def update_user(user: User, role: str, site_codes: Iterable[str], active: bool, 
 def set_password(user: User, password: str, actor=None) -> None:
     """Replace a user's password; audited (without the password). Raises InvalidInput(password)."""
     user.password_hash = hash_password(_check_password(password))
-    db.session.flush()
     record("reset_password", "user", user.id, {"email": user.email}, actor)
 
 

@@ -1,10 +1,13 @@
 """The home page, one per role, and a read-only stock summary per site."""
+from datetime import date
+
 from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
-from inventory.auth.permissions import (ADMIN, COORDINATOR, REPORTER, STAFF, ensure_site_access,
-                                        require_roles)
+from inventory.admin.services import list_sites
+from inventory.auth.permissions import (ADMIN, COORDINATOR, REPORT_READERS, REPORTER, STAFF,
+                                        ensure_site_access, require_roles)
 from inventory.catalog.models import Item, Lot, Site
 from inventory.encounters.models import Encounter
 from inventory.errors import NotFound
@@ -15,18 +18,24 @@ from inventory.stock.models import StockBalance
 bp = Blueprint("main", __name__)
 
 
+@bp.app_context_processor
+def _role_lists() -> dict:
+    """Role lists the templates need (the navigation shows Reports to these roles)."""
+    return {"REPORT_READERS": REPORT_READERS}
+
+
 def _visible_sites() -> list[Site]:
     """Active sites the current user may see (staff: only their own)."""
     if current_user.role == STAFF:
         return [s for s in current_user.sites if s.active]
-    return list(db.session.scalars(select(Site).where(Site.active.is_(True)).order_by(Site.code)))
+    return list_sites(include_inactive=False)
 
 
-def _todays_encounter_counts(site_ids: list[int]) -> dict[int, int]:
-    """Non-void encounters per site since local midnight (program timezone)."""
+def _todays_encounter_counts(site_ids: list[int], today: date) -> dict[int, int]:
+    """Non-void encounters per site on ``today`` (local midnight to midnight, program timezone)."""
     if not site_ids:
         return {}
-    start, end = local_day_bounds(local_today())
+    start, end = local_day_bounds(today)
     rows = db.session.execute(
         select(Encounter.site_id, func.count()).where(
             Encounter.site_id.in_(site_ids), Encounter.occurred_at >= start,
@@ -39,11 +48,12 @@ def _todays_encounter_counts(site_ids: list[int]) -> dict[int, int]:
 @bp.route("/")
 @login_required
 def home():
-    context = {"settings": current_settings(), "today": local_today()}
-    if current_user.role in (STAFF, COORDINATOR):
+    context = {"settings": current_settings()}
+    if current_user.role in (STAFF, COORDINATOR):  # only their pages show today and the sites
+        today = local_today()
         sites = _visible_sites()
-        context["sites"] = sites
-        context["counts"] = _todays_encounter_counts([s.id for s in sites])
+        context.update(today=today, sites=sites,
+                       counts=_todays_encounter_counts([s.id for s in sites], today))
     templates = {STAFF: "main/home_staff.html", COORDINATOR: "main/home_coordinator.html",
                  REPORTER: "main/home_reporter.html", ADMIN: "main/home_admin.html"}
     return render_template(templates[current_user.role], **context)
@@ -64,7 +74,4 @@ def site_stock(code: str):
         .where(StockBalance.site_id == site.id)
         .order_by(Item.display_order, Item.code, Lot.expires_on, Lot.lot_code)
     ).all()
-    totals: dict[int, int] = {}
-    for item, _lot, on_hand in rows:
-        totals[item.id] = totals.get(item.id, 0) + on_hand
-    return render_template("main/site_stock.html", site=site, rows=rows, totals=totals)
+    return render_template("main/site_stock.html", site=site, rows=rows)

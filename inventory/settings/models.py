@@ -5,10 +5,14 @@ from sqlalchemy.orm import Mapped, mapped_column
 from inventory.extensions import db
 
 
+# The one row's id: whoever creates it gets this one, and two racing creators collide.
+SETTINGS_ID = 1
+
+
 class ProgramSettings(db.Model):
     __tablename__ = "program_settings"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(primary_key=True, default=SETTINGS_ID)
     program_name: Mapped[str] = mapped_column(String(120), default="Outreach Supply Tracker")
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     fiscal_year_start_month: Mapped[int] = mapped_column(default=7)

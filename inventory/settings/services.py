@@ -6,21 +6,19 @@ Errors: :class:`inventory.errors.InvalidInput` naming the field (``program_name`
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from sqlalchemy import select
 
-from inventory.audit.services import record
+from inventory.audit.services import apply_changes, record
 from inventory.database import utcnow
 from inventory.errors import InvalidInput
 from inventory.extensions import db
-from inventory.settings.models import ProgramSettings
+from inventory.settings.models import SETTINGS_ID, ProgramSettings
 
 DEFAULT_SUPPRESSION_THRESHOLD = 11
-FIELDS = ("program_name", "timezone", "fiscal_year_start_month", "suppression_threshold")
 
 
 def get_settings() -> ProgramSettings | None:
-    """The settings row, or None before first-run setup."""
-    return db.session.scalar(select(ProgramSettings).order_by(ProgramSettings.id).limit(1))
+    """The settings row, or None before first-run setup (repeats come from the session)."""
+    return db.session.get(ProgramSettings, SETTINGS_ID)
 
 
 def current_settings() -> ProgramSettings:
@@ -28,10 +26,6 @@ def current_settings() -> ProgramSettings:
     return get_settings() or ProgramSettings(
         program_name="Outreach Supply Tracker", timezone="UTC", fiscal_year_start_month=7,
         suppression_threshold=DEFAULT_SUPPRESSION_THRESHOLD)
-
-
-def timezone_choices() -> list[str]:
-    return sorted(available_timezones())
 
 
 def check_timezone(name: str) -> str:
@@ -80,16 +74,12 @@ def save_settings(program_name: str, timezone: str, fiscal_year_start_month: int
     values = _validated(program_name, timezone, fiscal_year_start_month, suppression_threshold)
     row = get_settings()
     if row is None:
-        # A fixed id: two concurrent first-run setups collide on the primary key.
-        row = ProgramSettings(id=1, **values)
+        # The fixed id: two concurrent first-run setups collide on the primary key.
+        row = ProgramSettings(**values)
         db.session.add(row)
-        db.session.flush()
-        record("create", "settings", row.id, values, actor)
+        record("create", "settings", row.id, values, actor)  # flushes: a second setup fails here
         return row
-    changes = {k: [getattr(row, k), v] for k, v in values.items() if getattr(row, k) != v}
-    for key, value in values.items():
-        setattr(row, key, value)
-    db.session.flush()
+    changes = apply_changes(row, values)
     if changes:
         record("update", "settings", row.id, {"changes": changes}, actor)
     return row
