@@ -100,14 +100,17 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         # DEFERRED: pysqlite runs each statement on its own until begin_write().
 
 
+def reads_only(view):
+    """Mark a view whose POST changes nothing in the database (signing in or out): its request
+    reads in READ mode instead of queueing for SQLite's write lock."""
+    view.reads_only = True
+    return view
+
+
 def refuse_deferred_flush(session, _flush_context, _instances) -> None:
     """A ``before_flush`` hook: ORM writes in DEFERRED mode would not be one transaction."""
     if _mode.get() == DEFERRED and session.get_bind().dialect.name == "sqlite":
         raise RuntimeError("call begin_write() before writing in an API request")
-
-
-def is_sqlite(engine: Engine) -> bool:
-    return engine.dialect.name == "sqlite"
 
 
 def upsert_insert(table, dialect_name: str):

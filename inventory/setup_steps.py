@@ -68,9 +68,10 @@ def register_database(app: Flask) -> None:
 
     @app.before_request
     def _transaction_mode():
-        # Reads see one snapshot; form posts take SQLite's write lock up front; API writes
-        # take it late, in the service (inventory.database.begin_write).
-        if request.method in ("GET", "HEAD", "OPTIONS"):
+        # Reads see one snapshot; form posts take SQLite's write lock up front (unless the view
+        # is marked reads_only); API writes take it late, in the service (begin_write).
+        view = app.view_functions.get(request.endpoint)
+        if request.method in ("GET", "HEAD", "OPTIONS") or getattr(view, "reads_only", False):
             set_transaction_mode(READ)
         else:
             set_transaction_mode(DEFERRED if request.path.startswith("/api/") else WRITE)

@@ -120,3 +120,24 @@ def test_a_stock_write_answers_without_reading_after_its_commit(app, db, client,
     assert response.status_code == 201, response.get_json()
     assert [line["lot"] for line in response.get_json()["lines"]] == ["LOT-1", "N-1"]
     assert "COMMIT" in seen and seen[seen.index("COMMIT") + 1:] == [], seen
+
+
+def test_signing_in_does_not_take_the_write_lock(app, db, client, sqlite_only):
+    """The password check (argon2, tenths of a second) must not hold SQLite's one write lock:
+    a sign-in reads in a plain transaction."""
+    user = factories.make_user(role="staff", password="correct horse battery")
+    db.session.commit()
+    begins = []
+
+    def record(_conn, _cursor, statement, *_):
+        if statement.startswith("BEGIN"):
+            begins.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        response = _in_own_context(app, lambda: app.test_client().post(
+            "/login", data={"email": user.email, "password": "correct horse battery"}))
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    assert response.status_code == 302, response.get_data(as_text=True)[:300]
+    assert begins and "BEGIN IMMEDIATE" not in begins, begins

@@ -7,7 +7,8 @@ from sqlalchemy.exc import IntegrityError
 
 from inventory.admin.services import complete_setup
 from inventory.auth.forms import LoginForm, SetupForm, attach_error
-from inventory.auth.services import admin_exists, authenticate
+from inventory.auth.services import authenticate
+from inventory.database import reads_only
 from inventory.errors import DomainError
 from inventory.extensions import db
 from inventory.first_run import setup_done
@@ -20,16 +21,12 @@ _SETUP_EXEMPT_PREFIXES = ("/setup", "/static/", "/api/")
 
 @bp.before_app_request
 def _pages_before_request():
-    """For HTML pages: end the session of a deactivated user, and until the first admin exists
-    send every page to /setup.
+    """For HTML pages: until the first admin exists, send every page to /setup.
 
-    The setup redirect is off under TESTING unless ``SETUP_REDIRECT`` is set, so tests of other
-    pages need no admin.
+    (A deactivated user's session needs nothing here: the user loaders return None for them, so
+    they are anonymous.) The setup redirect is off under TESTING unless ``SETUP_REDIRECT`` is
+    set, so tests of other pages need no admin.
     """
-    if request.path.startswith(("/static/", "/api/")) or request.endpoint == "static":
-        return None
-    if current_user.is_authenticated and not current_user.active:
-        logout_user()  # deactivated since signing in: the next check sends them to sign-in
     if not current_app.config.get("SETUP_REDIRECT", not current_app.testing):
         return None
     if request.path.startswith(_SETUP_EXEMPT_PREFIXES):
@@ -50,6 +47,7 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@reads_only  # the password check (argon2) must not hold SQLite's write lock
 def login():
     if current_user.is_authenticated:
         return redirect(_safe_next(request.args.get("next")))
@@ -64,6 +62,7 @@ def login():
 
 
 @bp.route("/logout", methods=["POST"])
+@reads_only
 def logout():
     logout_user()
     flash("You are signed out.", "info")
@@ -72,8 +71,12 @@ def logout():
 
 @bp.route("/setup", methods=["GET", "POST"])
 def setup():
-    """Create the first admin and the program settings; gone once an admin exists."""
-    if admin_exists():
+    """Create the first admin and the program settings; gone once an admin exists.
+
+    ``setup_done()`` (cached once true) decides whether the page is gone; complete_setup checks
+    again, authoritatively, in the transaction that creates the admin.
+    """
+    if setup_done():
         if request.method == "POST":
             abort(404)
         return redirect(url_for("auth.login"))
