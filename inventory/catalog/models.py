@@ -53,4 +53,4 @@ class Lot(db.Model):
     lot_code: Mapped[str] = mapped_column(String(64))
     expires_on: Mapped[date | None]
 
-    item: Mapped[Item] = relationship(lazy="joined")
+    item: Mapped[Item] = relationship()
