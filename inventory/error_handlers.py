@@ -1,16 +1,13 @@
 """Error pages for people, problem+json for API clients."""
-from flask import Flask, render_template, request
+from flask import Flask, render_template
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
+from inventory.api import is_api_request
 from inventory.api.problems import from_domain_error, from_http_exception, problem
 from inventory.database import READ, set_transaction_mode
 from inventory.errors import DomainError
 from inventory.extensions import db
-
-
-def _wants_problem() -> bool:
-    return request.path.startswith("/api/")
 
 
 def _is_locked(exc: OperationalError) -> bool:
@@ -27,7 +24,7 @@ def _rollback() -> None:
 def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):
-        if _wants_problem():
+        if is_api_request():
             return from_http_exception(exc)
         if exc.code and exc.code >= 400:
             return render_template("error.html", error=exc), exc.code
@@ -36,7 +33,7 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def _domain(exc: DomainError):
         _rollback()
-        if _wants_problem():
+        if is_api_request():
             return from_domain_error(exc)
         return render_template("error.html", error=exc), exc.status
 
@@ -46,7 +43,7 @@ def init_app(app: Flask) -> None:
         if not _is_locked(exc):
             raise exc
         _rollback()
-        if _wants_problem():
+        if is_api_request():
             return problem(503, "Service busy", "The database is busy; retry shortly.",
                            headers={"Retry-After": "1"})
         return render_template("error.html", error=exc), 503

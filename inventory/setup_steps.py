@@ -56,6 +56,7 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_database(app: Flask) -> None:
+    from inventory.api import is_api_request
     from inventory.database import (DEFERRED, READ, WRITE, configure_sqlite,
                                     refuse_deferred_flush, set_transaction_mode)
 
@@ -74,7 +75,7 @@ def register_database(app: Flask) -> None:
         if request.method in ("GET", "HEAD", "OPTIONS") or getattr(view, "reads_only", False):
             set_transaction_mode(READ)
         else:
-            set_transaction_mode(DEFERRED if request.path.startswith("/api/") else WRITE)
+            set_transaction_mode(DEFERRED if is_api_request() else WRITE)
         g.request_started = time.perf_counter()
 
     @app.teardown_request

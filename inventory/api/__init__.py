@@ -1,5 +1,11 @@
 """JSON API v1: blueprints registered on the flask-smorest Api."""
+from flask import request
 from flask_smorest import Api
+
+
+def is_api_request() -> bool:
+    """Whether this request is for the JSON API (problem+json answers, bearer tokens)."""
+    return request.path.startswith("/api/")
 
 
 def created_or_replayed(result):

@@ -9,6 +9,7 @@ from flask import Flask, request
 from flask_login import current_user
 from sqlalchemy import bindparam, select
 
+from inventory.api import is_api_request
 from inventory.auth.models import ApiToken, User
 from inventory.extensions import csrf, db, login_manager
 
@@ -63,7 +64,7 @@ def init_app(app: Flask) -> None:
             return
         if request.routing_exception is not None:
             return  # let the 404 or 405 through
-        if request.path.startswith("/api/") and (
+        if is_api_request() and (
             _bearer_token() is not None or not current_user.is_authenticated
         ):
             # Only a session cookie can be forged by another site; a bearer token cannot,

@@ -2,10 +2,11 @@
 aggregates and reports only, never encounter rows; coordinators and admins see every site."""
 from functools import cache, wraps
 
-from flask import abort, request
+from flask import abort
 from flask_login import current_user
 from sqlalchemy import bindparam, select
 
+from inventory.api import is_api_request
 from inventory.auth.models import ROLES
 from inventory.errors import Forbidden
 
@@ -55,7 +56,7 @@ def require_roles(*roles: str):
         @wraps(view)
         def wrapper(*args, **kwargs):
             if not current_user.is_authenticated:
-                if request.path.startswith("/api/"):
+                if is_api_request():
                     abort(401)
                 from inventory.extensions import login_manager
 
