@@ -15,11 +15,12 @@ from contextvars import ContextVar
 from datetime import UTC, datetime
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 
+from inventory.prepared import Prepared
 from inventory.sqlite_writers import QueuedWriterConnection
 
 READ, DEFERRED, WRITE = "read", "deferred", "write"
@@ -55,6 +56,9 @@ def set_transaction_mode(mode: str) -> None:
 _writer_queues: "WeakKeyDictionary[Engine, tuple[str, float]]" = WeakKeyDictionary()
 
 
+_BEGIN_IMMEDIATE = Prepared(text("BEGIN IMMEDIATE"))
+
+
 def _begin_immediate(connection) -> None:
     """Queue for the write lock (file lock, then SQLite's) and open a write transaction."""
     raw = connection.connection.driver_connection
@@ -66,7 +70,7 @@ def _begin_immediate(connection) -> None:
             # Wrapped like SQLite's own "database is locked", so it is answered 503 alike.
             raise OperationalError("BEGIN IMMEDIATE", None, exc) from exc
     try:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        _BEGIN_IMMEDIATE.rows(connection)
     except Exception:
         if queued:
             raw.leave_queue()

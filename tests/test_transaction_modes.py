@@ -44,19 +44,23 @@ def test_api_write_reads_first_then_takes_the_write_lock_once(app, db, client, s
         SITE, [receipt_line(ITEM, 50)])).status_code == 201
     db.session.commit()  # the test's own session holds nothing while the request runs
 
-    seen = []
+    seen, traced = [], []
 
-    def record(conn, _cursor, statement, *_):
-        seen.append((statement.split()[0].upper(), statement,
-                     conn.connection.driver_connection.in_transaction))
+    # Traced by SQLite itself: the hot statements run on the DBAPI cursor, past SQLAlchemy's events.
+    def trace(dbapi_connection, _record, _proxy):
+        traced.append(dbapi_connection)
+        dbapi_connection.set_trace_callback(lambda statement: seen.append(
+            (statement.split()[0].upper(), statement, dbapi_connection.in_transaction)))
 
-    event.listen(db.engine, "before_cursor_execute", record)
+    event.listen(db.engine, "checkout", trace)
     try:
         response = _in_own_context(app, lambda: app.test_client().post(
             "/api/v1/encounters", headers=headers,
             json=encounter_body(SITE, [(ITEM, 2)], participant_code="TX01")))
     finally:
-        event.remove(db.engine, "before_cursor_execute", record)
+        event.remove(db.engine, "checkout", trace)
+        for dbapi_connection in traced:
+            dbapi_connection.set_trace_callback(None)
     assert response.status_code == 201, response.get_json()
 
     begins = [i for i, (verb, statement, _) in enumerate(seen) if verb == "BEGIN"]

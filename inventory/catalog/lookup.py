@@ -7,17 +7,18 @@ from inventory.catalog.models import Item, Lot, Site
 from inventory.database import upsert_insert
 from inventory.errors import InvalidInput
 from inventory.extensions import db
+from inventory.prepared import Prepared, PreparedIn
 
-
-# Lookups return read-only rows (attribute access like the models) rather than ORM objects:
-# they sit on the busiest write path, and nothing here is changed.
-_SITE = select(Site.__table__).where(Site.__table__.c.code == bindparam("code"))
-_ITEMS = select(Item.__table__).where(Item.__table__.c.code.in_(bindparam("codes", expanding=True)))
+# Lookups return read-only rows (attribute access like the models) rather than ORM objects,
+# from prepared statements: they sit on the busiest write path, and nothing here is changed.
+_SITE = Prepared(select(Site.__table__).where(Site.__table__.c.code == bindparam("code")))
+_ITEMS = PreparedIn("code", lambda names: select(Item.__table__).where(
+    Item.__table__.c.code.in_([bindparam(name) for name in names])))
 
 
 def site_by_code(code: str, field: str = "site", active_only: bool = True) -> Row:
     """The site row with ``code``. Raises InvalidInput when unknown or (for writes) inactive."""
-    site = db.session.connection().execute(_SITE, {"code": code}).first()
+    site = _SITE.first(db.session.connection(), {"code": code})
     if site is None:
         raise InvalidInput(f"Unknown site {code!r}.", field=field)
     if active_only:
@@ -35,7 +36,7 @@ def items_by_code(codes: list[str]) -> dict[str, Row]:
     """Item rows for ``codes`` in one query (unknown codes are simply absent)."""
     if not codes:
         return {}
-    rows = db.session.connection().execute(_ITEMS, {"codes": sorted(set(codes))})
+    rows = _ITEMS.rows(db.session.connection(), sorted(set(codes)))
     return {i.code: i for i in rows}
 
 

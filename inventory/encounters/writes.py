@@ -9,6 +9,7 @@ from functools import cache
 from sqlalchemy import Connection, Integer, String, bindparam, select, true
 
 from inventory.database import pg_rows
+from inventory.prepared import Prepared
 from inventory.encounters.models import Encounter, EncounterItem, EncounterReferral
 from inventory.participants.services import upsert_statement
 
@@ -20,11 +21,13 @@ ENCOUNTER_COLUMNS = ("client_id", "fingerprint", "site_id", "occurred_at", "reco
 _encounter, _item, _referral = (m.__table__ for m in (Encounter, EncounterItem, EncounterReferral))
 # Parameters are prefixed, so none is taken for a column of another table in the statement.
 _values = {column: bindparam(f"encounter_{column}") for column in ENCOUNTER_COLUMNS}
-_INSERT_ENCOUNTER = _encounter.insert().values(
+_INSERT_ENCOUNTER = Prepared(_encounter.insert().values(
     {**_values, "participant_id": bindparam("encounter_participant_id")}
-).returning(_encounter.c.id)
-_INSERT_ITEM = _item.insert()
-_INSERT_REFERRAL = _referral.insert()
+).returning(_encounter.c.id))
+_INSERT_ITEM = Prepared(_item.insert().values(
+    {c: bindparam(c) for c in ("encounter_id", "item_id", "quantity")}))
+_INSERT_REFERRAL = Prepared(_referral.insert().values(
+    {c: bindparam(c) for c in ("encounter_id", "referral_type")}))
 
 
 @cache
@@ -48,7 +51,7 @@ def _pg_statement(with_participant: bool):
         ["encounter_id", "referral_type"],
         select(encounter.c.id, referrals.c.type).select_from(encounter.join(referrals, true())),
     ).cte("new_referrals")
-    return select(encounter.c.id).add_cte(*ctes, insert_items, insert_referrals)
+    return Prepared(select(encounter.c.id).add_cte(*ctes, insert_items, insert_referrals))
 
 
 def write_encounter(conn: Connection, row: dict, participant: dict | None,
@@ -61,21 +64,23 @@ def write_encounter(conn: Connection, row: dict, participant: dict | None,
     """
     values = {f"encounter_{column}": row[column] for column in ENCOUNTER_COLUMNS}
     if conn.dialect.name == "postgresql":
-        return conn.execute(_pg_statement(participant is not None), {
+        return _pg_statement(participant is not None).scalar(conn, {
             **values, **(participant or {}),
             "item_item_id": [i for i, _ in items], "item_quantity": [q for _, q in items],
             "referral_type": referrals,
-        }).scalar_one()
+        })
     participant_id = None
     if participant is not None:
-        participant_id = conn.execute(upsert_statement(conn.dialect.name),
-                                      participant).scalar_one()
-    encounter_id = conn.execute(_INSERT_ENCOUNTER, {
-        **values, "encounter_participant_id": participant_id}).scalar_one()
-    if items:
-        conn.execute(_INSERT_ITEM, [{"encounter_id": encounter_id, "item_id": i, "quantity": q}
-                                    for i, q in items])
-    if referrals:
-        conn.execute(_INSERT_REFERRAL, [{"encounter_id": encounter_id, "referral_type": r}
-                                        for r in referrals])
+        participant_id = _upsert_participant(conn.dialect.name).scalar(conn, participant)
+    encounter_id = _INSERT_ENCOUNTER.scalar(conn, {
+        **values, "encounter_participant_id": participant_id})
+    _INSERT_ITEM.many(conn, [{"encounter_id": encounter_id, "item_id": i, "quantity": q}
+                             for i, q in items])
+    _INSERT_REFERRAL.many(conn, [{"encounter_id": encounter_id, "referral_type": r}
+                                 for r in referrals])
     return encounter_id
+
+
+@cache
+def _upsert_participant(dialect_name: str) -> Prepared:
+    return Prepared(upsert_statement(dialect_name))

@@ -16,6 +16,7 @@ from inventory.catalog.models import Lot
 from inventory.database import upsert_insert, utcnow
 from inventory.errors import InsufficientStock
 from inventory.extensions import db
+from inventory.prepared import Prepared, PreparedIn
 from inventory.stock.models import MAY_GO_NEGATIVE, StockBalance, StockEvent
 from inventory.stock.writes import EVENT_COLUMNS, write_event
 
@@ -40,14 +41,19 @@ class _Balance:
 
 
 @cache
-def _insert_missing_stmt(dialect_name: str, lock: bool):
-    stmt = upsert_insert(StockBalance.__table__, dialect_name)
+def _insert_missing_stmt(dialect_name: str, lock: bool) -> Prepared:
+    table = StockBalance.__table__
+    stmt = upsert_insert(table, dialect_name).values(
+        {column: bindparam(column) for column in _NEW_BALANCE})
     conflict = ["site_id", "item_id", "lot_key"]
     if lock:
         # A no-op update: it takes the row lock of an existing row, in the order of the rows.
-        return stmt.on_conflict_do_update(index_elements=conflict,
-                                          set_={"on_hand": stmt.table.c.on_hand})
-    return stmt.on_conflict_do_nothing(index_elements=conflict)
+        return Prepared(stmt.on_conflict_do_update(index_elements=conflict,
+                                                   set_={"on_hand": table.c.on_hand}))
+    return Prepared(stmt.on_conflict_do_nothing(index_elements=conflict))
+
+
+_NEW_BALANCE = ("site_id", "item_id", "lot_id", "lot_key", "on_hand", "updated_at")
 
 
 def _insert_missing(site_id: int, keys: set[tuple[int, int | None]], lock: bool = False) -> None:
@@ -61,23 +67,22 @@ def _insert_missing(site_id: int, keys: set[tuple[int, int | None]], lock: bool 
          "on_hand": 0, "updated_at": now}
         for item_id, lot_id in sorted(keys, key=lambda k: (k[0], k[1] or 0))
     ]
-    db.session.connection().execute(_insert_missing_stmt(db.engine.dialect.name, lock), rows)
+    _insert_missing_stmt(db.engine.dialect.name, lock).many(db.session.connection(), rows)
 
 
 _balance, _lot = StockBalance.__table__.c, Lot.__table__.c
-_LOCK = (
+_LOCK = PreparedIn("item", lambda names: (
     select(_balance.id, _balance.item_id, _balance.lot_id, _balance.on_hand, _lot.expires_on)
     .select_from(StockBalance.__table__.outerjoin(Lot.__table__, _lot.id == _balance.lot_id))
     .where(_balance.site_id == bindparam("site_id"),
-           _balance.item_id.in_(bindparam("item_ids", expanding=True)))
+           _balance.item_id.in_([bindparam(name) for name in names]))
     .order_by(_balance.item_id, _balance.lot_key)
     .with_for_update(of=StockBalance.__table__)
-)
+))
 
 
 def _lock(site_id: int, item_ids: set[int]) -> list[_Balance]:
-    rows = db.session.connection().execute(_LOCK, {"site_id": site_id,
-                                                   "item_ids": sorted(item_ids)})
+    rows = _LOCK.rows(db.session.connection(), sorted(item_ids), {"site_id": site_id})
     return [_Balance(*row) for row in rows]
 
 

@@ -10,6 +10,7 @@ from functools import cache
 from sqlalchemy import Connection, Integer, bindparam, select, true
 
 from inventory.database import pg_rows
+from inventory.prepared import Prepared
 from inventory.stock.models import StockBalance, StockEvent, StockEventLine
 
 EVENT_COLUMNS = ("kind", "site_id", "occurred_at", "recorded_at", "client_id", "user_id",
@@ -17,9 +18,12 @@ EVENT_COLUMNS = ("kind", "site_id", "occurred_at", "recorded_at", "client_id", "
                  "document_ref", "reason_code", "note")
 
 _event, _line, _balance = (m.__table__ for m in (StockEvent, StockEventLine, StockBalance))
-_INSERT_EVENT = _event.insert().returning(_event.c.id)
-_INSERT_LINE = _line.insert()
-_UPDATE_BALANCE = _balance.update().where(_balance.c.id == bindparam("b_id"))
+_INSERT_EVENT = Prepared(_event.insert().values({c: bindparam(c) for c in EVENT_COLUMNS})
+                         .returning(_event.c.id))
+_INSERT_LINE = Prepared(_line.insert().values(
+    {c: bindparam(c) for c in ("event_id", "item_id", "lot_id", "quantity")}))
+_UPDATE_BALANCE = Prepared(_balance.update().where(_balance.c.id == bindparam("b_id")).values(
+    on_hand=bindparam("b_on_hand"), updated_at=bindparam("b_updated_at")))
 
 
 @cache
@@ -39,7 +43,7 @@ def _pg_statement():
     update_balances = (_balance.update().where(_balance.c.id == balances.c.id)
                        .values(on_hand=balances.c.on_hand, updated_at=bindparam("event_recorded_at"))
                        .cte("balances"))
-    return select(event.c.id).add_cte(insert_lines, update_balances)
+    return Prepared(select(event.c.id).add_cte(insert_lines, update_balances))
 
 
 def write_event(conn: Connection, header: dict, lines: list[tuple[int, int | None, int]],
@@ -51,15 +55,15 @@ def write_event(conn: Connection, header: dict, lines: list[tuple[int, int | Non
     """
     now: datetime = header["recorded_at"]
     if conn.dialect.name == "postgresql":
-        return conn.execute(_pg_statement(), {
+        return _pg_statement().scalar(conn, {
             **{f"event_{column}": value for column, value in header.items()},
             "line_item_id": [i for i, _, _ in lines], "line_lot_id": [lot for _, lot, _ in lines],
             "line_quantity": [q for _, _, q in lines],
             "balance_id": [b for b, _ in balances], "balance_on_hand": [n for _, n in balances],
-        }).scalar_one()
-    event_id = conn.execute(_INSERT_EVENT, header).scalar_one()
-    conn.execute(_INSERT_LINE, [{"event_id": event_id, "item_id": i, "lot_id": lot, "quantity": q}
-                                for i, lot, q in lines])
-    conn.execute(_UPDATE_BALANCE, [{"b_id": b, "on_hand": n, "updated_at": now}
-                                   for b, n in balances])
+        })
+    event_id = _INSERT_EVENT.scalar(conn, header)
+    _INSERT_LINE.many(conn, [{"event_id": event_id, "item_id": i, "lot_id": lot, "quantity": q}
+                             for i, lot, q in lines])
+    _UPDATE_BALANCE.many(conn, [{"b_id": b, "b_on_hand": n, "b_updated_at": now}
+                                for b, n in balances])
     return event_id
