@@ -10,6 +10,8 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", 256 * 1024))
     SQLITE_BUSY_TIMEOUT_MS = 30_000
+    # Seconds between WAL checkpoints in a web process's background thread; 0: in requests.
+    SQLITE_CHECKPOINT_INTERVAL = float(os.environ.get("SQLITE_CHECKPOINT_INTERVAL", 0.2))
     AUTO_UPGRADE_SQLITE = True
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

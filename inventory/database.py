@@ -77,8 +77,12 @@ def _begin_immediate(connection) -> None:
         raise
 
 
-def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
-    """Install WAL, foreign keys, busy timeout and the transaction modes on a SQLite engine."""
+def configure_sqlite(engine: Engine, busy_timeout_ms: int, autocheckpoint_pages: int = 1000) -> None:
+    """Install WAL, foreign keys, busy timeout and the transaction modes on a SQLite engine.
+
+    ``autocheckpoint_pages``: the WAL size at which a committing connection checkpoints it
+    itself (see :mod:`inventory.sqlite_checkpoints`).
+    """
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
@@ -90,6 +94,9 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         if engine.url.database not in (None, "", ":memory:"):
             cursor.execute("PRAGMA journal_mode = WAL")
             cursor.execute("PRAGMA synchronous = NORMAL")
+            cursor.execute(f"PRAGMA wal_autocheckpoint = {int(autocheckpoint_pages)}")
+            # After a burst the log file is cut back to this size (16 MB at least).
+            cursor.execute(f"PRAGMA journal_size_limit = {max(autocheckpoint_pages, 4096) * 4096}")
         cursor.close()
 
     _writer_queues[engine] = (f"{engine.url.database}-writers.lock", busy_timeout_ms / 1000)

@@ -55,15 +55,32 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
 
 
+def _sqlite_checkpointer(app: Flask, engine):
+    """A background WAL checkpointer for a file database, started by the first request a
+    process serves (so never in CLI commands); None when SQLITE_CHECKPOINT_INTERVAL is 0."""
+    from inventory.sqlite_checkpoints import Checkpointer
+
+    interval = app.config["SQLITE_CHECKPOINT_INTERVAL"]
+    if not interval or engine.url.database in (None, "", ":memory:"):
+        return None
+    checkpointer = app.extensions["sqlite_checkpointer"] = Checkpointer(engine.url.database,
+                                                                       interval)
+    app.before_request(checkpointer.ensure_running)
+    return checkpointer
+
+
 def register_database(app: Flask) -> None:
     from inventory.api import is_api_request
     from inventory.database import (DEFERRED, READ, WRITE, configure_sqlite,
                                     refuse_deferred_flush, set_transaction_mode)
+    from inventory.sqlite_checkpoints import SAFETY_NET_PAGES
 
     with app.app_context():
         engine = db.engine
         if engine.dialect.name == "sqlite":
-            configure_sqlite(engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+            checkpointer = _sqlite_checkpointer(app, engine)
+            configure_sqlite(engine, app.config["SQLITE_BUSY_TIMEOUT_MS"],
+                             SAFETY_NET_PAGES if checkpointer else 1000)
     if not event.contains(db.session, "before_flush", refuse_deferred_flush):
         event.listen(db.session, "before_flush", refuse_deferred_flush)
 
