@@ -10,15 +10,16 @@ from functools import cache
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Integer, bindparam, literal, null, select
 
 from inventory.catalog.models import Lot
-from inventory.database import upsert_insert, utcnow
+from inventory.database import pg_rows, upsert_insert, utcnow
 from inventory.errors import InsufficientStock
 from inventory.extensions import db
 from inventory.prepared import Prepared, PreparedIn
 from inventory.stock.models import MAY_GO_NEGATIVE, StockBalance, StockEvent
 from inventory.stock.writes import EVENT_COLUMNS, write_event
+from inventory.types import UTCDateTime
 
 
 @dataclass(frozen=True)
@@ -41,33 +42,38 @@ class _Balance:
 
 
 @cache
-def _insert_missing_stmt(dialect_name: str, lock: bool) -> Prepared:
-    table = StockBalance.__table__
-    stmt = upsert_insert(table, dialect_name).values(
+def _insert_missing_stmt(dialect_name: str) -> Prepared:
+    stmt = upsert_insert(StockBalance.__table__, dialect_name).values(
         {column: bindparam(column) for column in _NEW_BALANCE})
-    conflict = ["site_id", "item_id", "lot_key"]
-    if lock:
-        # A no-op update: it takes the row lock of an existing row, in the order of the rows.
-        return Prepared(stmt.on_conflict_do_update(index_elements=conflict,
-                                                   set_={"on_hand": table.c.on_hand}))
-    return Prepared(stmt.on_conflict_do_nothing(index_elements=conflict))
+    return Prepared(stmt.on_conflict_do_nothing(index_elements=["site_id", "item_id", "lot_key"]))
 
 
 _NEW_BALANCE = ("site_id", "item_id", "lot_id", "lot_key", "on_hand", "updated_at")
 
 
-def _insert_missing(site_id: int, keys: set[tuple[int, int | None]], lock: bool = False) -> None:
-    """Create missing balance rows at zero; a concurrent creator of the same row wins quietly.
+@cache
+def _lock_anchors_stmt() -> Prepared:
+    """PostgreSQL: create (at zero) or lock the unknown-lot rows of ``anchor_item_id`` at
+    ``site_id``, in item order, in one statement."""
+    table = StockBalance.__table__
+    items = pg_rows("anchor", item_id=Integer)
+    rows = select(bindparam("site_id", type_=Integer), items.c.item_id, null(), literal(0),
+                  literal(0), bindparam("now", type_=UTCDateTime)).order_by(items.c.item_id)
+    stmt = upsert_insert(table, "postgresql").from_select(list(_NEW_BALANCE), rows)
+    # A no-op update: it takes the row lock of an existing row, in the order of the rows.
+    return Prepared(stmt.on_conflict_do_update(index_elements=["site_id", "item_id", "lot_key"],
+                                               set_={"on_hand": table.c.on_hand}))
 
-    ``lock`` (PostgreSQL) also locks the rows that exist, in (item, lot) order.
-    """
+
+def _insert_missing(site_id: int, keys: set[tuple[int, int | None]]) -> None:
+    """Create missing balance rows at zero; a concurrent creator of the same row wins quietly."""
     now = utcnow()
     rows = [
         {"site_id": site_id, "item_id": item_id, "lot_id": lot_id, "lot_key": lot_id or 0,
          "on_hand": 0, "updated_at": now}
         for item_id, lot_id in sorted(keys, key=lambda k: (k[0], k[1] or 0))
     ]
-    _insert_missing_stmt(db.engine.dialect.name, lock).many(db.session.connection(), rows)
+    _insert_missing_stmt(db.engine.dialect.name).many(db.session.connection(), rows)
 
 
 _balance, _lot = StockBalance.__table__.c, Lot.__table__.c
@@ -104,7 +110,8 @@ def _locked_balances(site_id: int, keys: set[tuple[int, int | None]]) -> list[_B
             balances = _lock(site_id, item_ids)
         return balances
     anchors = {(item_id, None) for item_id in item_ids}
-    _insert_missing(site_id, anchors, lock=True)
+    _lock_anchors_stmt().rows(db.session.connection(), {
+        "site_id": site_id, "anchor_item_id": sorted(item_ids), "now": utcnow()})
     if keys - anchors:
         _insert_missing(site_id, keys - anchors)  # lot rows: only an anchor's holder adds them
     return _lock(site_id, item_ids)
