@@ -70,9 +70,10 @@ def record_encounter(user, data: dict) -> tuple[EncounterRecord, bool]:
         lines, codes = checked
         posted = None
         if lines:
+            # Deferred: PostgreSQL writes the event in the encounter's statement.
             posted = post_event(kind="distribution", site_id=site.id,
                                 occurred_at=data["occurred_at"], client_id=data["client_id"],
-                                lines=lines, user_id=user.id, allocate=True)
+                                lines=lines, user_id=user.id, allocate=True, deferred=True)
         participant = participant_values(code_hash, site.id, data) if code_hash else None
         row = {"client_id": data["client_id"], "fingerprint": print_, "site_id": site.id,
                "occurred_at": data["occurred_at"], "recorded_at": utcnow(), "user_id": user.id,
@@ -80,7 +81,7 @@ def record_encounter(user, data: dict) -> tuple[EncounterRecord, bool]:
                "stock_event_id": posted.id if posted else None, **counts}
         encounter_id = write_encounter(db.session.connection(), row, participant,
                                        [(line.item_id, line.quantity) for line in lines],
-                                       referrals)
+                                       referrals, posted.pending if posted else None)
         return EncounterRecord(
             id=encounter_id, client_id=data["client_id"], site=site.code,
             occurred_at=as_utc(data["occurred_at"]), recorded_at=row["recorded_at"],

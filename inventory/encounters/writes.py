@@ -2,7 +2,8 @@
 its referrals.
 
 SQLite runs up to four statements on the database it has locked. PostgreSQL runs them as one
-statement (data-modifying CTEs over array parameters), one round trip on the busiest write path.
+statement (data-modifying CTEs over array parameters), one round trip on the busiest write path,
+which also writes the handout's distribution event, its lines and balances.
 """
 from functools import cache
 
@@ -12,6 +13,7 @@ from inventory.database import pg_rows
 from inventory.prepared import Prepared
 from inventory.encounters.models import Encounter, EncounterItem, EncounterReferral
 from inventory.participants.services import upsert_statement
+from inventory.stock.writes import EventRows, pg_event_ctes
 
 ENCOUNTER_COLUMNS = ("client_id", "fingerprint", "site_id", "occurred_at", "recorded_at",
                      "user_id", "encounter_type", "stock_event_id", "syringes_returned",
@@ -31,9 +33,13 @@ _INSERT_REFERRAL = Prepared(_referral.insert().values(
 
 
 @cache
-def _pg_statement(with_participant: bool):
+def _pg_statement(with_participant: bool, with_event: bool):
     values = dict(_values)
     ctes = []
+    if with_event:
+        event, others = pg_event_ctes()
+        values["stock_event_id"] = select(event.c.id).scalar_subquery()
+        ctes += [event, *others]
     if with_participant:
         participant = upsert_statement("postgresql").cte("new_participant")
         values["participant_id"] = select(participant.c.id).scalar_subquery()
@@ -55,23 +61,28 @@ def _pg_statement(with_participant: bool):
 
 
 def write_encounter(conn: Connection, row: dict, participant: dict | None,
-                    items: list[tuple[int, int]], referrals: list[str]) -> int:
+                    items: list[tuple[int, int]], referrals: list[str],
+                    event: EventRows | None = None) -> int:
     """Insert the encounter ``row`` (every name in ENCOUNTER_COLUMNS) with its ``items`` (item
     id, quantity) and ``referrals``; ``participant`` holds the parameters of
     :func:`inventory.participants.services.participant_values`, or None. Returns its id.
 
-    Raises IntegrityError when the client_id is taken.
+    ``event`` (PostgreSQL): its distribution event, not yet written (a deferred
+    :func:`inventory.stock.ledger.post_event`); it is written in the same statement and becomes
+    the encounter's ``stock_event_id``. Raises IntegrityError when a client_id is taken.
     """
     values = {f"encounter_{column}": row[column] for column in ENCOUNTER_COLUMNS}
     if conn.dialect.name == "postgresql":
-        return _pg_statement(participant is not None).scalar(conn, {
-            **values, **(participant or {}),
+        return _pg_statement(participant is not None, event is not None).scalar(conn, {
+            **values, **(participant or {}), **(event.pg_params() if event else {}),
             "item_item_id": [i for i, _ in items], "item_quantity": [q for _, q in items],
             "referral_type": referrals,
         })
     participant_id = None
     if participant is not None:
         participant_id = _upsert_participant(conn.dialect.name).scalar(conn, participant)
+    if event is not None:
+        raise ValueError("a pending event is written in PostgreSQL's statement only")
     encounter_id = _INSERT_ENCOUNTER.scalar(conn, {
         **values, "encounter_participant_id": participant_id})
     _INSERT_ITEM.many(conn, [{"encounter_id": encounter_id, "item_id": i, "quantity": q}

@@ -18,7 +18,7 @@ from inventory.errors import InsufficientStock
 from inventory.extensions import db
 from inventory.prepared import Prepared, PreparedIn
 from inventory.stock.models import MAY_GO_NEGATIVE, StockBalance, StockEvent
-from inventory.stock.writes import EVENT_COLUMNS, write_event
+from inventory.stock.writes import EVENT_COLUMNS, EventRows, write_event
 from inventory.types import UTCDateTime
 
 
@@ -142,21 +142,25 @@ def _fefo(quantity: int, balances: list[_Balance]) -> list[tuple[int | None, int
 
 @dataclass(frozen=True)
 class Posted:
-    """What the ledger wrote: the event id, and whether a handout outran known stock."""
+    """What the ledger wrote: the event id, and whether a handout outran known stock; or, for
+    a deferred write, no id yet and the ``pending`` rows the caller writes."""
 
-    id: int
+    id: int | None
     discrepancy: bool
+    pending: EventRows | None = None
 
 
 def post_event(*, kind: str, site_id: int, occurred_at: datetime, client_id: UUID,
                lines: list[Line], user_id: int | None = None, allocate: bool = False,
-               **header) -> Posted:
+               deferred: bool = False, **header) -> Posted:
     """Write one ledger event with its lines and update the balances under lock.
 
     ``allocate`` (distributions): each line's positive ``quantity`` is handed out and split
     across lots FEFO; the stored lines are negative. Otherwise lines are stored as given.
     ``header`` holds the optional event columns (fingerprint, reverses_id, counterpart_site_id,
-    document_ref, reason_code, note).
+    document_ref, reason_code, note). ``deferred``: on PostgreSQL the rows are locked and
+    computed but not written; they come back as ``Posted.pending`` for the caller to write in
+    its own statement, one round trip fewer (SQLite writes them now all the same).
     Raises InsufficientStock when a kind other than distribution would take a balance below zero.
     """
     keys = {(line.item_id, None if allocate else line.lot_id) for line in lines}
@@ -194,9 +198,10 @@ def post_event(*, kind: str, site_id: int, occurred_at: datetime, client_id: UUI
         "kind": kind, "site_id": site_id, "occurred_at": occurred_at, "recorded_at": utcnow(),
         "client_id": client_id, "user_id": user_id, "discrepancy": discrepancy}
     touched = sorted({(i, lot) for i, lot, _ in stored}, key=lambda k: (k[0], k[1] or 0))
-    event_id = write_event(db.session.connection(), header, stored,
-                           [(by_key[key].id, by_key[key].on_hand) for key in touched])
-    return Posted(id=event_id, discrepancy=discrepancy)
+    rows = EventRows(header, stored, [(by_key[key].id, by_key[key].on_hand) for key in touched])
+    if deferred and db.engine.dialect.name == "postgresql":
+        return Posted(id=None, discrepancy=discrepancy, pending=rows)
+    return Posted(id=write_event(db.session.connection(), rows), discrepancy=discrepancy)
 
 
 def reverse_event(original: StockEvent, *, client_id: UUID, user_id: int | None,

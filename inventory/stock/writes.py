@@ -2,8 +2,9 @@
 
 SQLite runs three statements on the database it has locked. PostgreSQL runs them as one
 statement (data-modifying CTEs over array parameters): one round trip instead of three on the
-busiest write path.
+busiest write path; a handout's event goes into the encounter's statement (encounters.writes).
 """
+from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 
@@ -26,8 +27,33 @@ _UPDATE_BALANCE = Prepared(_balance.update().where(_balance.c.id == bindparam("b
     on_hand=bindparam("b_on_hand"), updated_at=bindparam("b_updated_at")))
 
 
+@dataclass(frozen=True)
+class EventRows:
+    """One ledger event ready to write: ``header`` (every name in EVENT_COLUMNS), ``lines``
+    (item, lot, quantity) and ``balances`` (balance id, new on hand), whose rows the writer
+    has locked."""
+
+    header: dict
+    lines: list[tuple[int, int | None, int]]
+    balances: list[tuple[int, int]]
+
+    def pg_params(self) -> dict:
+        """The parameters of :func:`pg_event_ctes`."""
+        return {
+            **{f"event_{column}": value for column, value in self.header.items()},
+            "line_item_id": [i for i, _, _ in self.lines],
+            "line_lot_id": [lot for _, lot, _ in self.lines],
+            "line_quantity": [q for _, _, q in self.lines],
+            "balance_id": [b for b, _ in self.balances],
+            "balance_on_hand": [n for _, n in self.balances],
+        }
+
+
 @cache
-def _pg_statement():
+def pg_event_ctes():
+    """PostgreSQL: ``(event, others)``, the CTEs that write one event, its lines and balances
+    (parameters: :meth:`EventRows.pg_params`). ``event`` returns the new id; a statement that
+    writes an event must add ``others`` too."""
     # Parameters are prefixed: SQLAlchemy would turn a parameter named like a column of the
     # updated table (site_id) into one more SET clause.
     event = (_event.insert().values({c: bindparam(f"event_{c}") for c in EVENT_COLUMNS})
@@ -43,27 +69,24 @@ def _pg_statement():
     update_balances = (_balance.update().where(_balance.c.id == balances.c.id)
                        .values(on_hand=balances.c.on_hand, updated_at=bindparam("event_recorded_at"))
                        .cte("balances"))
-    return Prepared(select(event.c.id).add_cte(insert_lines, update_balances))
+    return event, (insert_lines, update_balances)
 
 
-def write_event(conn: Connection, header: dict, lines: list[tuple[int, int | None, int]],
-                balances: list[tuple[int, int]]) -> int:
-    """Insert the event ``header`` (every name in EVENT_COLUMNS) with its ``lines`` (item, lot,
-    quantity) and set ``balances`` (balance id, new on hand); return the event id.
+@cache
+def _pg_statement() -> Prepared:
+    event, others = pg_event_ctes()
+    return Prepared(select(event.c.id).add_cte(*others))
 
-    The balance rows must be locked by the caller. Raises IntegrityError when the client_id is taken.
-    """
-    now: datetime = header["recorded_at"]
+
+def write_event(conn: Connection, rows: EventRows) -> int:
+    """Write the event ``rows`` and return its id. Raises IntegrityError when the client_id is
+    taken."""
     if conn.dialect.name == "postgresql":
-        return _pg_statement().scalar(conn, {
-            **{f"event_{column}": value for column, value in header.items()},
-            "line_item_id": [i for i, _, _ in lines], "line_lot_id": [lot for _, lot, _ in lines],
-            "line_quantity": [q for _, _, q in lines],
-            "balance_id": [b for b, _ in balances], "balance_on_hand": [n for _, n in balances],
-        })
-    event_id = _INSERT_EVENT.scalar(conn, header)
+        return _pg_statement().scalar(conn, rows.pg_params())
+    now: datetime = rows.header["recorded_at"]
+    event_id = _INSERT_EVENT.scalar(conn, rows.header)
     _INSERT_LINE.many(conn, [{"event_id": event_id, "item_id": i, "lot_id": lot, "quantity": q}
-                             for i, lot, q in lines])
+                             for i, lot, q in rows.lines])
     _UPDATE_BALANCE.many(conn, [{"b_id": b, "b_on_hand": n, "b_updated_at": now}
-                                for b, n in balances])
+                                for b, n in rows.balances])
     return event_id
