@@ -63,7 +63,8 @@ class StockEventLine(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("stock_event.id"), index=True)
-    item_id: Mapped[int] = mapped_column(ForeignKey("item.id"), index=True)
+    # Not indexed: lines are reached through their event, never by item alone.
+    item_id: Mapped[int] = mapped_column(ForeignKey("item.id"))
     lot_id: Mapped[int | None] = mapped_column(ForeignKey("lot.id"))
     quantity: Mapped[int]
 
