@@ -56,7 +56,8 @@ def set_transaction_mode(mode: str) -> None:
 _writer_queues: "WeakKeyDictionary[Engine, tuple[str, float]]" = WeakKeyDictionary()
 
 
-_BEGIN_IMMEDIATE = Prepared(text("BEGIN IMMEDIATE"))
+# Run from the "begin" event: SQLAlchemy's transaction is being begun, not to be begun again.
+_BEGIN_IMMEDIATE = Prepared(text("BEGIN IMMEDIATE"), autobegin=False)
 
 
 def _begin_immediate(connection) -> None:

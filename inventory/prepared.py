@@ -31,11 +31,15 @@ class Prepared:
     dialect.
 
     Parameters are passed by bind name as with :meth:`Connection.execute`; expanding (``IN``)
-    parameters are not supported: see :class:`PreparedIn`. Raises ValueError for one.
+    parameters are not supported: see :class:`PreparedIn`. Raises ValueError for one. Like
+    :meth:`Connection.execute`, a run begins SQLAlchemy's transaction on the connection if none
+    is open, so that its commit and rollback reach the database; ``autobegin=False`` is for the
+    statement that runs while that transaction is being begun (``BEGIN IMMEDIATE``).
     """
 
-    def __init__(self, statement):
+    def __init__(self, statement, *, autobegin: bool = True):
         self.statement = statement
+        self.autobegin = autobegin
         self._plans: dict[tuple[str, str], _Plan] = {}
 
     def _plan(self, dialect) -> _Plan:
@@ -76,6 +80,8 @@ class Prepared:
         return values if plan.order is None else tuple(values[name] for name in plan.order)
 
     def _call(self, conn: Connection, run):
+        if self.autobegin and not conn.in_transaction():
+            conn.begin()
         dialect = conn.dialect
         plan = self._plan(dialect)
         cursor = conn.connection.dbapi_connection.cursor()
