@@ -21,6 +21,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 
 from inventory.prepared import Prepared
+from inventory.sqlite_checkpoints import SAFETY_NET_PAGES
 from inventory.sqlite_writers import QueuedWriterConnection
 
 READ, DEFERRED, WRITE = "read", "deferred", "write"
@@ -78,12 +79,20 @@ def _begin_immediate(connection) -> None:
         raise
 
 
-def configure_sqlite(engine: Engine, busy_timeout_ms: int, autocheckpoint_pages: int = 1000) -> None:
+def sqlite_file(engine: Engine) -> str | None:
+    """The database file of a SQLite engine; None for an in-memory database."""
+    name = engine.url.database
+    return None if name in (None, "", ":memory:") else name
+
+
+def configure_sqlite(engine: Engine, busy_timeout_ms: int,
+                     background_checkpoints: bool = False) -> None:
     """Install WAL, foreign keys, busy timeout and the transaction modes on a SQLite engine.
 
-    ``autocheckpoint_pages``: the WAL size at which a committing connection checkpoints it
-    itself (see :mod:`inventory.sqlite_checkpoints`).
+    ``background_checkpoints``: a thread checkpoints the WAL (:mod:`inventory.sqlite_checkpoints`),
+    so a committing connection does so itself only as a safety net, not at SQLite's 1000 pages.
     """
+    autocheckpoint_pages = SAFETY_NET_PAGES if background_checkpoints else 1000
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
@@ -92,7 +101,7 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int, autocheckpoint_pages:
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
         cursor.execute("PRAGMA foreign_keys = ON")
-        if engine.url.database not in (None, "", ":memory:"):
+        if sqlite_file(engine) is not None:
             cursor.execute("PRAGMA journal_mode = WAL")
             cursor.execute("PRAGMA synchronous = NORMAL")
             cursor.execute(f"PRAGMA wal_autocheckpoint = {int(autocheckpoint_pages)}")

@@ -135,8 +135,8 @@ class Prepared:
 class PreparedIn:
     """A statement with one ``IN`` list, prepared once per list length.
 
-    ``build(names)`` returns the statement for the bind names given (``<prefix>_0``, ...); run it
-    with :meth:`params`, which spreads the values over those names.
+    ``build(names)`` returns the statement for the bind names given (``<prefix>_0``, ...);
+    :meth:`rows` spreads the list's values over those names.
     """
 
     def __init__(self, prefix: str, build: Callable[[list[str]], Any]):

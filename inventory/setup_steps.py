@@ -60,11 +60,12 @@ def _sqlite_checkpointer(app: Flask, engine):
     process serves (so never in CLI commands); None when SQLITE_CHECKPOINT_INTERVAL is 0."""
     from inventory.sqlite_checkpoints import Checkpointer
 
-    interval = app.config["SQLITE_CHECKPOINT_INTERVAL"]
-    if not interval or engine.url.database in (None, "", ":memory:"):
+    from inventory.database import sqlite_file
+
+    interval, path = app.config["SQLITE_CHECKPOINT_INTERVAL"], sqlite_file(engine)
+    if not interval or path is None:
         return None
-    checkpointer = app.extensions["sqlite_checkpointer"] = Checkpointer(engine.url.database,
-                                                                       interval)
+    checkpointer = app.extensions["sqlite_checkpointer"] = Checkpointer(path, interval)
     app.before_request(checkpointer.ensure_running)
     return checkpointer
 
@@ -73,14 +74,12 @@ def register_database(app: Flask) -> None:
     from inventory.api import is_api_request
     from inventory.database import (DEFERRED, READ, WRITE, configure_sqlite,
                                     refuse_deferred_flush, set_transaction_mode)
-    from inventory.sqlite_checkpoints import SAFETY_NET_PAGES
 
     with app.app_context():
         engine = db.engine
         if engine.dialect.name == "sqlite":
-            checkpointer = _sqlite_checkpointer(app, engine)
             configure_sqlite(engine, app.config["SQLITE_BUSY_TIMEOUT_MS"],
-                             SAFETY_NET_PAGES if checkpointer else 1000)
+                             background_checkpoints=_sqlite_checkpointer(app, engine) is not None)
     if not event.contains(db.session, "before_flush", refuse_deferred_flush):
         event.listen(db.session, "before_flush", refuse_deferred_flush)
 

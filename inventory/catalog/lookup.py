@@ -1,7 +1,7 @@
 """Resolve the codes API clients and forms use into rows, with errors that name the field."""
 from datetime import date
 
-from sqlalchemy import Row, bindparam, select
+from sqlalchemy import bindparam, select
 
 from inventory.catalog.models import Item, Lot, Site
 from inventory.database import upsert_insert
@@ -9,14 +9,15 @@ from inventory.errors import InvalidInput
 from inventory.extensions import db
 from inventory.prepared import Prepared, PreparedIn
 
-# Lookups return read-only rows (attribute access like the models) rather than ORM objects,
-# from prepared statements: they sit on the busiest write path, and nothing here is changed.
+# Lookups return read-only rows (named tuples, with attribute access like the models) rather
+# than ORM objects, from prepared statements: they sit on the busiest write path, and nothing
+# here is changed.
 _SITE = Prepared(select(Site.__table__).where(Site.__table__.c.code == bindparam("code")))
 _ITEMS = PreparedIn("code", lambda names: select(Item.__table__).where(
     Item.__table__.c.code.in_([bindparam(name) for name in names])))
 
 
-def site_by_code(code: str, field: str = "site", active_only: bool = True) -> Row:
+def site_by_code(code: str, field: str = "site", active_only: bool = True) -> tuple:
     """The site row with ``code``. Raises InvalidInput when unknown or (for writes) inactive."""
     site = _SITE.first(db.session.connection(), {"code": code})
     if site is None:
@@ -32,7 +33,7 @@ def require_active(row, kind: str, field: str) -> None:
         raise InvalidInput(f"{kind} {row.code!r} is inactive.", field=field)
 
 
-def items_by_code(codes: list[str]) -> dict[str, Row]:
+def items_by_code(codes: list[str]) -> dict[str, tuple]:
     """Item rows for ``codes`` in one query (unknown codes are simply absent)."""
     if not codes:
         return {}
@@ -40,7 +41,7 @@ def items_by_code(codes: list[str]) -> dict[str, Row]:
     return {i.code: i for i in rows}
 
 
-def item_by_code(code: str, field: str, items: dict[str, Row] | None = None) -> Row:
+def item_by_code(code: str, field: str, items: dict[str, tuple] | None = None) -> tuple:
     """The active item row with ``code``. Raises InvalidInput naming ``field`` otherwise."""
     item = (items if items is not None else items_by_code([code])).get(code)
     if item is None:
@@ -49,7 +50,8 @@ def item_by_code(code: str, field: str, items: dict[str, Row] | None = None) -> 
     return item
 
 
-def lot_for(item: Item | Row, lot_code: str | None, expires_on: date | None, field: str) -> Lot | None:
+def lot_for(item: Item | tuple, lot_code: str | None, expires_on: date | None,
+            field: str) -> Lot | None:
     """Find or create the lot ``lot_code`` of ``item``; None means the unknown lot.
 
     Raises InvalidInput when the expiry contradicts the one already recorded for that lot.
@@ -77,7 +79,7 @@ def lot_for(item: Item | Row, lot_code: str | None, expires_on: date | None, fie
     return lot
 
 
-def existing_lot(item: Item | Row, lot_code: str | None, field: str) -> Lot | None:
+def existing_lot(item: Item | tuple, lot_code: str | None, field: str) -> Lot | None:
     """The recorded lot ``lot_code`` of ``item`` (None for the unknown lot). Raises InvalidInput."""
     if not lot_code:
         return None

@@ -10,9 +10,9 @@ from functools import cache
 from sqlalchemy import Connection, Integer, String, bindparam, select, true
 
 from inventory.database import pg_rows
-from inventory.prepared import Prepared
 from inventory.encounters.models import Encounter, EncounterItem, EncounterReferral
 from inventory.participants.services import upsert_statement
+from inventory.prepared import Prepared
 from inventory.stock.writes import EventRows, pg_event_ctes
 
 ENCOUNTER_COLUMNS = ("client_id", "fingerprint", "site_id", "occurred_at", "recorded_at",
@@ -30,6 +30,11 @@ _INSERT_ITEM = Prepared(_item.insert().values(
     {c: bindparam(c) for c in ("encounter_id", "item_id", "quantity")}))
 _INSERT_REFERRAL = Prepared(_referral.insert().values(
     {c: bindparam(c) for c in ("encounter_id", "referral_type")}))
+
+
+@cache
+def _upsert_participant(dialect_name: str) -> Prepared:
+    return Prepared(upsert_statement(dialect_name))
 
 
 @cache
@@ -78,11 +83,11 @@ def write_encounter(conn: Connection, row: dict, participant: dict | None,
             "item_item_id": [i for i, _ in items], "item_quantity": [q for _, q in items],
             "referral_type": referrals,
         })
+    if event is not None:
+        raise ValueError("a pending event is written in PostgreSQL's statement only")
     participant_id = None
     if participant is not None:
         participant_id = _upsert_participant(conn.dialect.name).scalar(conn, participant)
-    if event is not None:
-        raise ValueError("a pending event is written in PostgreSQL's statement only")
     encounter_id = _INSERT_ENCOUNTER.scalar(conn, {
         **values, "encounter_participant_id": participant_id})
     _INSERT_ITEM.many(conn, [{"encounter_id": encounter_id, "item_id": i, "quantity": q}
@@ -90,8 +95,3 @@ def write_encounter(conn: Connection, row: dict, participant: dict | None,
     _INSERT_REFERRAL.many(conn, [{"encounter_id": encounter_id, "referral_type": r}
                                  for r in referrals])
     return encounter_id
-
-
-@cache
-def _upsert_participant(dialect_name: str) -> Prepared:
-    return Prepared(upsert_statement(dialect_name))

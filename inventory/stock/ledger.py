@@ -41,14 +41,15 @@ class _Balance:
     expires_on: object
 
 
+_NEW_BALANCE = ("site_id", "item_id", "lot_id", "lot_key", "on_hand", "updated_at")
+_BALANCE_KEY = ["site_id", "item_id", "lot_key"]  # the unique key of stock_balance
+
+
 @cache
 def _insert_missing_stmt(dialect_name: str) -> Prepared:
     stmt = upsert_insert(StockBalance.__table__, dialect_name).values(
         {column: bindparam(column) for column in _NEW_BALANCE})
-    return Prepared(stmt.on_conflict_do_nothing(index_elements=["site_id", "item_id", "lot_key"]))
-
-
-_NEW_BALANCE = ("site_id", "item_id", "lot_id", "lot_key", "on_hand", "updated_at")
+    return Prepared(stmt.on_conflict_do_nothing(index_elements=_BALANCE_KEY))
 
 
 @cache
@@ -61,7 +62,7 @@ def _lock_anchors_stmt() -> Prepared:
                   literal(0), bindparam("now", type_=UTCDateTime)).order_by(items.c.item_id)
     stmt = upsert_insert(table, "postgresql").from_select(list(_NEW_BALANCE), rows)
     # A no-op update: it takes the row lock of an existing row, in the order of the rows.
-    return Prepared(stmt.on_conflict_do_update(index_elements=["site_id", "item_id", "lot_key"],
+    return Prepared(stmt.on_conflict_do_update(index_elements=_BALANCE_KEY,
                                                set_={"on_hand": table.c.on_hand}))
 
 
