@@ -119,6 +119,16 @@ def test_staff_home_shows_only_their_sites_and_todays_counts(client, login_as, m
     assert "/admin/" not in html
 
 
+def test_bearer_token_on_a_page_signs_in_its_user_with_sites(client, api_headers, make_site):
+    # API calls get a plain principal; pages get the ORM user, whose sites the template lists.
+    make_site("MINE", name="Harbor Street"), make_site("OTHER", name="Elm Van")
+    headers = api_headers("staff", sites=["MINE"])
+    html = client.get("/", headers=headers).get_data(as_text=True)
+    assert "Harbor Street" in html and "Elm Van" not in html
+    sites = client.get("/api/v1/sites", headers=headers).get_json()
+    assert [(s["code"], s["name"]) for s in sites] == [("MINE", "Harbor Street")]
+
+
 def test_coordinator_home_lists_sites_with_stock_links(client, login_as, make_site):
     make_site("AAA", name="Alpha"), make_site("BBB", name="Beta")
     login_as("coordinator")

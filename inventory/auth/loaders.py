@@ -4,11 +4,11 @@ CSRF is enforced for every state-changing request except those that carry a vali
 token, which a browser never sends on its own.
 """
 import hashlib
+from dataclasses import dataclass
 
 from flask import Flask, request
-from flask_login import current_user
+from flask_login import UserMixin, current_user
 from sqlalchemy import bindparam, select
-from sqlalchemy.orm import make_transient_to_detached
 
 from inventory.api import is_api_request
 from inventory.auth.models import ApiToken, User
@@ -20,28 +20,37 @@ def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-# Every API call runs it: prepared, and its row made into a User without an ORM query (an
-# ORM load cost as much as the rest of a handout's look-ups together).
+@dataclass(frozen=True)
+class TokenUser(UserMixin):
+    """The owner of a bearer token, as the API sees it: a plain row, no ORM object.
+
+    API handlers and services need only ``id`` and ``role`` (site scopes are queried by id);
+    building an ORM ``User`` per request cost as much as the rest of a handout's look-ups.
+    """
+
+    id: int
+    email: str
+    role: str
+
+
+# Every API call runs it, so it is prepared.
 _USER_FOR_TOKEN = Prepared(
-    select(User.__table__)
+    select(User.id, User.email, User.role)
     .join(ApiToken.__table__, ApiToken.user_id == User.id)
     .where(ApiToken.token_hash == bindparam("digest"), ApiToken.revoked_at.is_(None),
            User.active.is_(True))
 )
 
 
-def user_for_token(token: str) -> User | None:
-    """The active owner of an unrevoked token (a User in the session), or None."""
+def user_for_token(token: str) -> TokenUser | User | None:
+    """The active owner of an unrevoked token, or None: a :class:`TokenUser` under /api/, the
+    ORM ``User`` on pages (templates use its relationships)."""
     row = _USER_FOR_TOKEN.first(db.session.connection(), {"digest": token_digest(token)})
     if row is None:
         return None
-    key = db.session.identity_key(User, row.id)
-    if (user := db.session.identity_map.get(key)) is not None:
-        return user
-    user = User(**row._asdict())
-    make_transient_to_detached(user)  # as if loaded: nothing to flush
-    db.session.add(user)
-    return user
+    if is_api_request():
+        return TokenUser(row.id, row.email, row.role)
+    return db.session.get(User, row.id)
 
 
 def _bearer_token() -> str | None:
@@ -62,7 +71,7 @@ def init_app(app: Flask) -> None:
         return user if user is not None and user.active else None
 
     @login_manager.request_loader
-    def load_from_token(req) -> User | None:
+    def load_from_token(req) -> TokenUser | User | None:
         token = _bearer_token()
         if token is None:
             return None
