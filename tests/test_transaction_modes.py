@@ -66,8 +66,10 @@ def test_api_write_reads_first_then_takes_the_write_lock_once(app, db, client, s
     begins = [i for i, (verb, statement, _) in enumerate(seen) if verb == "BEGIN"]
     assert [seen[i][1] for i in begins] == ["BEGIN IMMEDIATE"], seen
     reads, rest = seen[:begins[0]], seen[begins[0] + 1:]
-    # Token, site and items are looked up with no transaction open, beside other writers.
-    assert len(reads) >= 3 and all(verb == "SELECT" and not in_tx for verb, _, in_tx in reads)
+    # The token, then the site with its items (one query), are looked up with no transaction
+    # open, beside other writers.
+    assert len(reads) == 2 and all(verb == "SELECT" and not in_tx for verb, _, in_tx in reads)
+    assert "FROM user_account" in reads[0][1] and "FROM site LEFT OUTER JOIN item" in reads[1][1]
     writes = [verb for verb, _, _ in rest if verb in ("INSERT", "UPDATE", "DELETE")]
     assert len(writes) >= 5
     assert all(in_tx for _, _, in_tx in rest)

@@ -5,8 +5,8 @@ from datetime import date
 from sqlalchemy import Select, select
 
 from inventory.auth.permissions import ENCOUNTER_READERS, ensure_site_access
-from inventory.catalog.lookup import (item_by_code, items_by_code, only_visible_sites,
-                                      require_active, site_by_code)
+from inventory.catalog.lookup import (item_by_code, only_visible_sites, require_active,
+                                      site_and_items)
 from inventory.database import begin_write, utcnow
 from inventory.encounters.models import Encounter
 from inventory.encounters.records import EncounterRecord
@@ -35,7 +35,7 @@ def record_encounter(user, data: dict) -> tuple[EncounterRecord, bool]:
     twice, future occurred_at, empty participant code), Forbidden (site not assigned), Conflict
     (client_id reused with a different body).
     """
-    site = site_by_code(data["site"], active_only=False)
+    site, items = site_and_items(data["site"], [line["item"] for line in data["items"]])
     ensure_site_access(user, site)
     payload = {k: v for k, v in data.items() if k != "participant_code"}
     code_hash = None
@@ -55,7 +55,6 @@ def record_encounter(user, data: dict) -> tuple[EncounterRecord, bool]:
     def check() -> tuple[list[Line], dict[int, str]]:
         require_active(site, "Site", "site")
         check_occurred_at(data["occurred_at"])
-        items = items_by_code([line["item"] for line in data["items"]])
         lines, seen = [], set()
         for index, raw in enumerate(data["items"]):
             item = item_by_code(raw["item"], f"items.{index}.item", items)

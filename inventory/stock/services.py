@@ -5,8 +5,8 @@ from datetime import timedelta
 from sqlalchemy.orm import joinedload, selectinload
 
 from inventory.auth.permissions import ensure_site_access
-from inventory.catalog.lookup import (existing_lot, item_by_code, items_by_code, lot_for,
-                                      require_active, site_by_code)
+from inventory.catalog.lookup import (existing_lot, item_by_code, lot_for, require_active,
+                                      site_and_items)
 from inventory.database import utcnow
 from inventory.encounters.models import Encounter
 from inventory.errors import InvalidInput
@@ -34,11 +34,12 @@ def _reason(code: str, note: str | None) -> StockReason:
     return reason
 
 
-def _site(user, data: dict):
-    """The site of a stock event, if ``user`` may write there. Raises InvalidInput, Forbidden."""
-    site = site_by_code(data["site"], active_only=False)
+def _site_and_items(user, data: dict):
+    """The site of a stock event, if ``user`` may write there, and the rows of the items its
+    lines name (unknown codes absent). Raises InvalidInput, Forbidden."""
+    site, items = site_and_items(data["site"], [line["item"] for line in data["lines"]])
     ensure_site_access(user, site)
-    return site
+    return site, items
 
 
 def _check_header(site, data: dict) -> None:
@@ -61,12 +62,11 @@ def receive_stock(user, data: dict) -> tuple[StockEvent, bool]:
     Raises InvalidInput (unknown site/item, both or neither of quantity and cases, too large),
     Forbidden (site not assigned), Conflict (client_id reused with another body).
     """
-    site = _site(user, data)
+    site, items = _site_and_items(user, data)
     print_ = fingerprint({**data, "kind": "receipt"})
 
     def check():
         _check_header(site, data)
-        items = items_by_code([line["item"] for line in data["lines"]])
         lines = []
         for index, raw in enumerate(data["lines"]):
             field = f"lines.{index}"
@@ -99,8 +99,7 @@ def receive_stock(user, data: dict) -> tuple[StockEvent, bool]:
     return create_once(StockEvent, data["client_id"], print_, create, check, (Encounter,))
 
 
-def _signed_lines(data: dict, sign: int) -> list[Line]:
-    items = items_by_code([line["item"] for line in data["lines"]])
+def _signed_lines(data: dict, items: dict, sign: int) -> list[Line]:
     lines = []
     for index, raw in enumerate(data["lines"]):
         field = f"lines.{index}"
@@ -118,7 +117,7 @@ def adjust_stock(user, data: dict, kind: str = "adjustment") -> tuple[StockEvent
     Raises InvalidInput (unknown reason/site/item/lot, missing note), InsufficientStock (a balance
     would go below zero), Forbidden, Conflict.
     """
-    site = _site(user, data)
+    site, items = _site_and_items(user, data)
     print_ = fingerprint({**data, "kind": kind})
 
     def check():
@@ -127,7 +126,7 @@ def adjust_stock(user, data: dict, kind: str = "adjustment") -> tuple[StockEvent
         if kind == "disposal" and reason.code not in DISPOSAL_REASONS:
             raise InvalidInput(f"Disposal reasons are {', '.join(DISPOSAL_REASONS)}.",
                                field="reason")
-        return reason.code, _signed_lines(data, -1 if kind == "disposal" else 1)
+        return reason.code, _signed_lines(data, items, -1 if kind == "disposal" else 1)
 
     def create(checked):
         reason_code, lines = checked
