@@ -58,9 +58,8 @@ def register_extensions(app: Flask) -> None:
 def _sqlite_checkpointer(app: Flask, engine):
     """A background WAL checkpointer for a file database, started by the first request a
     process serves (so never in CLI commands); None when SQLITE_CHECKPOINT_INTERVAL is 0."""
-    from inventory.sqlite_checkpoints import Checkpointer
-
     from inventory.database import sqlite_file
+    from inventory.sqlite_checkpoints import Checkpointer
 
     interval, path = app.config["SQLITE_CHECKPOINT_INTERVAL"], sqlite_file(engine)
     if not interval or path is None:

@@ -5,8 +5,9 @@ SQLite lets one writer in at a time and makes the others poll for the lock, slee
 Writers (connections about to run ``BEGIN IMMEDIATE``) therefore queue on a ``flock`` of a
 file beside the database, polling it every 0.05-0.2 ms, and leave the queue when their
 transaction commits or rolls back. (Polling at up to 1 ms left a core idle a good part of the
-time: a writer holds the lock for about a millisecond, and the next one overslept it.) A writer that waits longer than the busy timeout gets
-SQLite's own "database is locked", which the app answers with 503.
+time: a writer holds the lock for about a millisecond, and the next one overslept it.) A writer
+that waits longer than the busy timeout gets SQLite's own "database is locked", which the app
+answers with 503.
 """
 import fcntl
 import os

@@ -29,13 +29,12 @@ class TokenUser(UserMixin):
     """
 
     id: int
-    email: str
     role: str
 
 
 # Every API call runs it, so it is prepared.
 _USER_FOR_TOKEN = Prepared(
-    select(User.id, User.email, User.role)
+    select(User.id, User.role)
     .join(ApiToken.__table__, ApiToken.user_id == User.id)
     .where(ApiToken.token_hash == bindparam("digest"), ApiToken.revoked_at.is_(None),
            User.active.is_(True))
@@ -49,7 +48,7 @@ def user_for_token(token: str) -> TokenUser | User | None:
     if row is None:
         return None
     if is_api_request():
-        return TokenUser(row.id, row.email, row.role)
+        return TokenUser(row.id, row.role)
     return db.session.get(User, row.id)
 
 
