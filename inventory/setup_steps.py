@@ -130,10 +130,11 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_api(app: Flask) -> None:
-    from inventory.api import register_resources
+    from inventory.api import check_body, register_resources
 
     api.init_app(app)
     register_resources(api)
+    app.before_request(check_body)
 
 
 def register_cli(app: Flask) -> None:

@@ -1,4 +1,6 @@
 """Bad input to every create: a 4xx problem+json naming the field, and nothing written."""
+import io
+import json
 from datetime import timedelta
 
 import pytest
@@ -164,7 +166,42 @@ def test_body_over_maximum_size_is_413_problem(app, client, headers, url):
     body = encounter_body("BIA", [(ITEM, 1)], referrals=["other"] * (limit // 8 + 10))
     before = row_counts()
     response = client.post(url, headers=headers, json=body)
-    assert_problem(response, 413)
+    problem = assert_problem(response, 413, "body")
+    assert str(limit) in problem["errors"]["body"][0]
+    assert row_counts() == before
+
+
+@pytest.mark.parametrize("url", ["/api/v1/encounters", "/api/v1/receipts"])
+def test_chunked_body_over_maximum_size_is_413_not_invalid_json(app, client, headers, url):
+    """A chunked body declares no length; read up to the limit it must still be refused as too
+    large, not parsed truncated."""
+    limit = app.config["MAX_CONTENT_LENGTH"]
+    body = json.dumps(encounter_body("BIA", [(ITEM, 1)], referrals=["other"] * (limit // 8 + 10)))
+    before = row_counts()
+    response = client.post(url, headers={**headers, "Content-Type": "application/json",
+                                         "Transfer-Encoding": "chunked"},
+                           input_stream=io.BytesIO(body.encode()),
+                           environ_overrides={"wsgi.input_terminated": True})
+    assert_problem(response, 413, "body")
+    assert row_counts() == before
+
+
+def test_small_chunked_body_is_accepted(client, headers):
+    body = json.dumps(enc()[1]).encode()
+    response = client.post("/api/v1/encounters", headers={
+        **headers, "Content-Type": "application/json", "Transfer-Encoding": "chunked"},
+        input_stream=io.BytesIO(body), environ_overrides={"wsgi.input_terminated": True})
+    assert response.status_code == 201, response.get_json()
+
+
+@pytest.mark.parametrize("url", ["/api/v1/encounters", "/api/v1/receipts", "/api/v1/adjustments"])
+def test_body_that_is_not_json_is_415(client, headers, url):
+    """Valid JSON sent as text/plain is refused as such, not as "missing" fields."""
+    before = row_counts()
+    response = client.post(url, headers={**headers, "Content-Type": "text/plain"},
+                           data=json.dumps(enc()[1]))
+    problem = assert_problem(response, 415, "body")
+    assert "application/json" in problem["detail"]
     assert row_counts() == before
 
 

@@ -1,11 +1,31 @@
 """JSON API v1: blueprints registered on the flask-smorest Api."""
-from flask import request
+from flask import abort, request
 from flask_smorest import Api
 
 
 def is_api_request() -> bool:
     """Whether this request is for the JSON API (problem+json answers, bearer tokens)."""
     return request.path.startswith("/api/")
+
+
+def check_body() -> None:
+    """A ``before_request`` hook: refuse an API write whose body is not JSON (415) or is over
+    ``MAX_CONTENT_LENGTH`` (413), before anything parses it.
+
+    A declared Content-Length over the limit is refused by Werkzeug already. A chunked body
+    declares none, and Werkzeug silently stops reading it at the limit: the parser would get a
+    truncated body and answer a misleading "invalid JSON".
+    """
+    if request.method not in ("POST", "PUT", "PATCH") or not is_api_request():
+        return
+    length, limit = request.content_length, request.max_content_length
+    if length is None:
+        data = request.get_data(cache=True)
+        if limit and len(data) >= limit:
+            abort(413)
+        length = len(data)
+    if length and not request.is_json:
+        abort(415)
 
 
 def created_or_replayed(result):

@@ -1,10 +1,16 @@
 """RFC 9457 problem+json answers for every error under /api."""
-from flask import Response, json
+from flask import Response, json, request
 from werkzeug.exceptions import HTTPException
 
 from inventory.errors import DomainError
 
 PROBLEM_MIMETYPE = "application/problem+json"
+
+# Errors about the body as a whole: they name the body as the field (from the size limit).
+_BODY_ERRORS = {
+    413: lambda limit: f"The body is larger than the limit of {limit} bytes.",
+    415: lambda _limit: "Send the body as JSON (Content-Type: application/json).",
+}
 
 
 def problem(status: int, title: str, detail: str | None = None,
@@ -53,6 +59,9 @@ def from_http_exception(exc: HTTPException) -> Response:
         401: "Sign in, or send an API token as 'Authorization: Bearer <token>'.",
         422: "The request has invalid fields.",
     }.get(exc.code, exc.description)
+    if exc.code in _BODY_ERRORS:
+        detail = _BODY_ERRORS[exc.code](request.max_content_length)
+        errors = {"body": [detail]}
     headers = {}
     if exc.code == 401:
         headers["WWW-Authenticate"] = 'Bearer realm="api"'
