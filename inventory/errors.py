@@ -7,7 +7,7 @@ show the form again with the message. ``field`` names the offending input field 
 
 class DomainError(Exception):
     status = 422
-    title = "Unprocessable request"
+    title = "Unprocessable Entity"  # as webargs answers a schema error, so clients see one title
 
     def __init__(self, message: str, field: str | None = None):
         super().__init__(message)

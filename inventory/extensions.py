@@ -1,11 +1,12 @@
 """Flask extensions, created unbound and initialised in :func:`inventory.create_app`."""
 from flask_login import LoginManager
 from flask_migrate import Migrate
-from flask_smorest import Api
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
+
+from inventory.api.openapi import ProblemApi
 
 # Named constraints keep Alembic migrations identical on SQLite and PostgreSQL.
 NAMING = {
@@ -19,13 +20,6 @@ NAMING = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
-
-
-class ProblemApi(Api):
-    """flask-smorest without its own error handler: ours answers in problem+json."""
-
-    def _register_error_handlers(self):
-        pass
 
 
 # Sessions live for one request or command: after its one commit, what it wrote is still

@@ -14,6 +14,39 @@ def test_openapi_document_lists_the_contract(client, db):
     assert {"201", "200", "422"} <= set(post["responses"])
 
 
+def _response(spec, operation, status):
+    """The response an operation documents for ``status``, its $ref followed."""
+    response = operation["responses"][status]
+    if "$ref" in response:
+        response = spec["components"]["responses"][response["$ref"].rsplit("/", 1)[1]]
+    return response
+
+
+def test_openapi_document_describes_errors_as_problem_json(client, db):
+    spec = client.get("/api/v1/openapi.json").json
+    paths = spec["paths"]
+    create = paths["/api/v1/encounters"]["post"]
+    assert {"400", "401", "403", "409", "413", "415", "422", "503"} <= set(create["responses"])
+    assert "404" in paths["/api/v1/encounters/{encounter_id}"]["get"]["responses"]
+    assert {"401", "403"} <= set(paths["/api/v1/stock"]["get"]["responses"])
+    assert "409" not in paths["/api/v1/stock"]["get"]["responses"]
+    for status in ("401", "409", "422", "default"):
+        content = _response(spec, create, status)["content"]
+        assert list(content) == ["application/problem+json"], (status, content)
+        ref = content["application/problem+json"]["schema"]["$ref"].rsplit("/", 1)[1]
+        properties = spec["components"]["schemas"][ref]["properties"]
+        assert {"type", "title", "status", "detail", "errors"} <= set(properties)
+    assert "application/json" in _response(spec, create, "201")["content"]
+
+
+def test_wrong_role_is_403_problem_saying_why(client, api_headers, make_site):
+    make_site("A")
+    response = client.get("/api/v1/encounters", headers=api_headers("reporter"))
+    assert response.status_code == 403
+    assert response.mimetype == "application/problem+json"
+    assert "reporter role" in response.get_json()["detail"]
+
+
 def test_sites_and_items_shapes(client, api_headers, make_site):
     make_site("A", kind="mobile", name="Van A")
     headers = api_headers("coordinator")

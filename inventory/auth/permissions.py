@@ -62,7 +62,7 @@ def require_roles(*roles: str):
 
                 return login_manager.unauthorized()
             if current_user.role not in roles:
-                abort(403)
+                raise Forbidden(f"The {current_user.role} role cannot use this.")
             return view(*args, **kwargs)
 
         return wrapper
