@@ -6,9 +6,26 @@ from inventory.extensions import db
 from inventory.stock.seed import seed_reasons
 
 
+def _at_head() -> bool:
+    """Whether the database's Alembic revision is already the migrations' head."""
+    from alembic.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+    from flask import current_app
+
+    config = current_app.extensions["migrate"].migrate.get_config()
+    heads = set(ScriptDirectory.from_config(config).get_heads())
+    with db.engine.connect() as connection:
+        return set(MigrationContext.configure(connection).get_current_heads()) == heads
+
+
 def prepare_database() -> None:
-    """Apply migrations and seed what a new program needs. Safe to run at every start."""
-    upgrade()
+    """Apply migrations and seed what a new program needs. Safe to run at every start.
+
+    Alembic runs (and logs) only when there is a migration to apply, so that every CLI
+    command on an up-to-date database does not start with Alembic's log lines.
+    """
+    if not _at_head():
+        upgrade()
     seed_catalogue()
     seed_reasons()
     db.session.commit()
