@@ -95,6 +95,11 @@ CASES = {
     "adj future occurred_at": (lambda: adj(occurred_at=now_iso(FUTURE)), "occurred_at"),
     "adj unknown reason": (lambda: adj(reason="ate-it"), "reason"),
     "adj other without note": (lambda: adj(reason="other", note=None), "note"),
+    "adj damaged adding stock": (
+        lambda: adj(lines=[{"item": ITEM, "lot": "LOT-1", "quantity": 1}]), "lines.0.quantity"),
+    "adj found taking stock": (lambda: adj(reason="found", lines=[
+        {"item": ITEM, "lot": "LOT-1", "quantity": 2}, {"item": ITEM, "quantity": -1}]),
+        "lines.1.quantity"),
     "adj below zero": (lambda: adj_line(quantity=-501), "lines.0.quantity"),
     "adj unknown lot": (lambda: adj_line(lot="NO-SUCH-LOT"), "lines.0.lot"),
     "adj non-integer quantity": (lambda: adj_line(quantity=1.5), "lines.0.quantity"),

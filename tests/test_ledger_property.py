@@ -19,6 +19,7 @@ from inventory.catalog.models import Lot
 from inventory.encounters.models import Encounter
 from inventory.extensions import db as _db
 from inventory.stock.models import StockEvent
+from inventory.stock.services import REASON_DIRECTIONS
 from tests import factories
 from tests.api_helpers import (adjustment_body, assert_problem, bearer, encounter_body,
                                item_id, ledger_mismatches, ledger_sums, receipt_body,
@@ -169,14 +170,23 @@ class Run:
                 self.expected[(s, code)] += qty
 
     def _signed(self, url, body, s, lines):
-        """Post an adjustment or disposal of signed ``lines`` [(item, lot index, qty)]."""
+        """Post an adjustment or disposal of signed ``lines`` [(item, lot index, qty)].
+
+        Refused: first a line against its reason's direction (found adds, lost takes away),
+        then the first line that would take a balance below zero."""
         current = self._mine()
         refused = None
+        sign = REASON_DIRECTIONS.get(body["reason"])
+        for index, (_, _, qty) in enumerate(lines):
+            if sign and qty * sign < 0:
+                refused = f"lines.{index}.quantity"
+                break
         for index, (code, lot_index, qty) in enumerate(lines):
+            if refused:
+                break
             after = current.get(self._key(s, code, lot_index), 0) + qty
             if qty < 0 and after < 0:
                 refused = f"lines.{index}.quantity"
-                break
         before = row_counts()
         response = self.client.post(url, headers=self.headers, json=body)
         if refused:

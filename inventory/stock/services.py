@@ -17,6 +17,9 @@ from inventory.stock.ledger import Line, post_event
 from inventory.stock.models import StockEvent, StockEventLine, StockReason
 
 DISPOSAL_REASONS = ("expired", "damaged", "other")
+# Reasons that move stock one way only: a "damaged" line cannot add to the shelf, nor a "found"
+# one take from it. Count variance, other and transfer shortfall go either way.
+REASON_DIRECTIONS = {"expired": -1, "damaged": -1, "lost": -1, "found": 1}
 
 
 def check_occurred_at(occurred_at, field: str = "occurred_at") -> None:
@@ -32,6 +35,17 @@ def _reason(code: str, note: str | None) -> StockReason:
     if reason.requires_note and not (note or "").strip():
         raise InvalidInput(f"Reason {code!r} needs a note.", field="note")
     return reason
+
+
+def _check_directions(reason_code: str, lines: list[Line]) -> None:
+    """Raise InvalidInput (the line's quantity) for a line that moves stock against its
+    reason's direction (:data:`REASON_DIRECTIONS`)."""
+    sign = REASON_DIRECTIONS.get(reason_code)
+    for line in lines if sign else ():
+        if line.quantity * sign < 0:
+            way = ("adds stock: give a positive quantity" if sign > 0
+                   else "takes stock away: give a negative quantity")
+            raise InvalidInput(f"A {reason_code!r} adjustment {way}.", field=line.field)
 
 
 def _site_and_items(user, data: dict):
@@ -114,8 +128,8 @@ def adjust_stock(user, data: dict, kind: str = "adjustment") -> tuple[StockEvent
     """Record a signed adjustment (lost, found, count variance, other…). Returns ``(event, created)``;
     a replay gets its stored event.
 
-    Raises InvalidInput (unknown reason/site/item/lot, missing note), InsufficientStock (a balance
-    would go below zero), Forbidden, Conflict.
+    Raises InvalidInput (unknown reason/site/item/lot, missing note, a quantity against its
+    reason's direction), InsufficientStock (a balance would go below zero), Forbidden, Conflict.
     """
     site, items = _site_and_items(user, data)
     print_ = fingerprint({**data, "kind": kind})
@@ -126,7 +140,9 @@ def adjust_stock(user, data: dict, kind: str = "adjustment") -> tuple[StockEvent
         if kind == "disposal" and reason.code not in DISPOSAL_REASONS:
             raise InvalidInput(f"Disposal reasons are {', '.join(DISPOSAL_REASONS)}.",
                                field="reason")
-        return reason.code, _signed_lines(data, items, -1 if kind == "disposal" else 1)
+        lines = _signed_lines(data, items, -1 if kind == "disposal" else 1)
+        _check_directions(reason.code, lines)
+        return reason.code, lines
 
     def create(checked):
         reason_code, lines = checked
