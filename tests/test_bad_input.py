@@ -113,6 +113,8 @@ CASES = {
     "rec huge cases": (lambda: rec(lines=[{"item": ITEM, "cases": 1001, "lot": "LOT-1"}]),
                        "lines.0.cases"),
     "rec no lines": (lambda: rec(lines=[]), "lines"),
+    "rec expiry without lot": (lambda: rec(lines=[{"item": ITEM, "quantity": 5,
+                                                   "expires_on": "2031-01-31"}]), "lines.0.lot"),
     # disposals take positive quantities
     "disp zero quantity": (lambda: disp(quantity=0), "lines.0.quantity"),
     "disp negative quantity": (lambda: disp(quantity=-2), "lines.0.quantity"),

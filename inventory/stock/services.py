@@ -73,8 +73,9 @@ def receive_stock(user, data: dict) -> tuple[StockEvent, bool]:
     """Record a receipt: lines in units (``quantity``) or whole cases (``cases`` × pack size),
     with optional lot and expiry. Returns ``(event, created)``; a replay gets its stored event.
 
-    Raises InvalidInput (unknown site/item, both or neither of quantity and cases, too large),
-    Forbidden (site not assigned), Conflict (client_id reused with another body).
+    Raises InvalidInput (unknown site/item, both or neither of quantity and cases, too large,
+    an expiry without a lot), Forbidden (site not assigned), Conflict (client_id reused with
+    another body).
     """
     site, items = _site_and_items(user, data)
     print_ = fingerprint({**data, "kind": "receipt"})
@@ -96,6 +97,10 @@ def receive_stock(user, data: dict) -> tuple[StockEvent, bool]:
             if item.tracks_expiry and raw.get("lot") and not raw.get("expires_on"):
                 raise InvalidInput(f"{item.code} tracks expiry: give expires_on.",
                                    field=f"{field}.expires_on")
+            if raw.get("expires_on") and not raw.get("lot"):
+                # An expiry belongs to a lot; the unknown lot has none, so it would be lost.
+                raise InvalidInput("An expiry date needs the lot code it is printed with.",
+                                   field=f"{field}.lot")
             lines.append((item, raw.get("lot"), raw.get("expires_on"), units, field))
         return lines
 
