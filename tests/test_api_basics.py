@@ -1,4 +1,5 @@
-"""Cross-cutting API behaviour: the OpenAPI document, list shapes, Server-Timing."""
+"""Cross-cutting API behaviour: the OpenAPI document, list shapes and filters, Server-Timing."""
+from tests.api_helpers import assert_problem, encounter_body, receipt_body, receipt_line
 
 CONTRACT_PATHS = {
     "/api/v1/sites", "/api/v1/items", "/api/v1/stock", "/api/v1/encounters",
@@ -71,3 +72,30 @@ def test_responses_carry_server_timing(client, api_headers):
     response = client.get("/api/v1/items", headers=api_headers("reporter"))
     name, _, duration = response.headers["Server-Timing"].partition(";dur=")
     assert name == "app" and float(duration) > 0
+
+
+def test_site_and_item_filters_take_several_values(client, api_headers, make_site):
+    """?site=A&site=B means both sites, never silently the first one only."""
+    for code in ("A", "B", "C"):
+        make_site(code)
+    headers = api_headers("coordinator")
+    for code in ("A", "B", "C"):
+        response = client.post("/api/v1/receipts", headers=headers, json=receipt_body(
+            code, [receipt_line("SYR-1ML-28G", 10), receipt_line("COOKER", 5, lot=None,
+                                                                  expires_on=None)]))
+        assert response.status_code == 201, response.get_json()
+        created = client.post("/api/v1/encounters", headers=headers,
+                              json=encounter_body(code, [("COOKER", 1)]))
+        assert created.status_code == 201, created.get_json()
+
+    rows = client.get("/api/v1/stock?site=A&site=C", headers=headers).get_json()
+    assert {(r["site"], r["item"]) for r in rows} == {
+        ("A", "SYR-1ML-28G"), ("A", "COOKER"), ("C", "SYR-1ML-28G"), ("C", "COOKER")}
+    rows = client.get("/api/v1/stock?site=B&item=COOKER&item=SYR-1ML-28G",
+                      headers=headers).get_json()
+    assert {(r["item"], r["on_hand"]) for r in rows} == {("SYR-1ML-28G", 10), ("COOKER", 4)}
+    assert len(client.get("/api/v1/stock?site=B", headers=headers).get_json()) == 2
+
+    listed = client.get("/api/v1/encounters?site=A&site=B", headers=headers).get_json()
+    assert sorted(e["site"] for e in listed) == ["A", "B"]
+    assert_problem(client.get("/api/v1/stock?site=A&site=NOPE", headers=headers), 422, "site")

@@ -266,6 +266,11 @@ def test_staff_without_sites_sees_nothing(client, world):
 def test_staff_filters_on_another_site_are_refused(client, world):
     headers = bearer("staff", sites=[SITE_A])
     assert_problem(client.get(f"/api/v1/stock?site={SITE_B}&item={ITEM}", headers=headers), 403)
+    # Asking for an own site beside another does not let the other through.
+    assert_problem(client.get(f"/api/v1/stock?site={SITE_A}&site={SITE_B}", headers=headers),
+                   403, "site")
+    assert_problem(client.get(f"/api/v1/encounters?site={SITE_A}&site={SITE_B}",
+                              headers=headers), 403, "site")
     assert_problem(client.get(f"/api/v1/encounters?site={SITE_B}&from=2020-01-01",
                               headers=headers), 403)
 

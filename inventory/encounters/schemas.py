@@ -40,7 +40,9 @@ class EncounterArgs(Schema):
 
 
 class EncounterFilterArgs(Schema):
-    site = fields.String(validate=validate.Length(min=1, max=32))
+    # Repeatable (?site=A&site=B), as for stock.
+    site = fields.List(fields.String(validate=validate.Length(min=1, max=32)),
+                       validate=validate.Length(max=100))
     date_from = fields.Date(data_key="from")
     date_to = fields.Date(data_key="to")
 

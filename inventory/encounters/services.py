@@ -141,9 +141,10 @@ def void_encounter(user, encounter_id: int, reason: str) -> Encounter:
     return encounter
 
 
-def encounters_query(user, site_code: str | None, day_from: date | None,
+def encounters_query(user, site_codes: str | list[str] | None, day_from: date | None,
                      day_to: date | None) -> Select:
-    """Encounters ``user`` may read, newest first, filtered by site and local dates.
+    """Encounters ``user`` may read, newest first, filtered by sites (one code or several) and
+    local dates.
 
     Raises Forbidden (role, or a site not assigned), InvalidInput (unknown site, bad range).
     """
@@ -152,7 +153,7 @@ def encounters_query(user, site_code: str | None, day_from: date | None,
     if day_from and day_to and day_from > day_to:
         raise InvalidInput("'from' is after 'to'.", field="from")
     stmt = select(Encounter).order_by(Encounter.occurred_at.desc(), Encounter.id.desc())
-    stmt = only_visible_sites(stmt, Encounter.site_id, user, site_code)
+    stmt = only_visible_sites(stmt, Encounter.site_id, user, site_codes)
     if day_from:
         stmt = stmt.where(Encounter.occurred_at >= local_day_bounds(day_from)[0])
     if day_to:

@@ -7,8 +7,11 @@ _code = dict(required=True, validate=validate.Length(min=1, max=64))
 
 
 class StockFilterArgs(Schema):
-    site = fields.String(validate=validate.Length(min=1, max=32))
-    item = fields.String(validate=validate.Length(min=1, max=40))
+    # Repeatable (?site=A&site=B): one value or several, never silently only the first.
+    site = fields.List(fields.String(validate=validate.Length(min=1, max=32)),
+                       validate=validate.Length(max=100))
+    item = fields.List(fields.String(validate=validate.Length(min=1, max=40)),
+                       validate=validate.Length(max=100))
     include_zero = fields.Boolean(load_default=False)
 
 
