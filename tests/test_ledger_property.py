@@ -175,18 +175,12 @@ class Run:
         Refused: first a line against its reason's direction (found adds, lost takes away),
         then the first line that would take a balance below zero."""
         current = self._mine()
-        refused = None
-        sign = REASON_DIRECTIONS.get(body["reason"])
-        for index, (_, _, qty) in enumerate(lines):
-            if sign and qty * sign < 0:
-                refused = f"lines.{index}.quantity"
-                break
-        for index, (code, lot_index, qty) in enumerate(lines):
-            if refused:
-                break
-            after = current.get(self._key(s, code, lot_index), 0) + qty
-            if qty < 0 and after < 0:
-                refused = f"lines.{index}.quantity"
+        sign = REASON_DIRECTIONS.get(body["reason"], 0)
+        against = [i for i, (_, _, qty) in enumerate(lines) if qty * sign < 0]
+        below = [i for i, (code, lot_index, qty) in enumerate(lines)
+                 if qty < 0 and current.get(self._key(s, code, lot_index), 0) + qty < 0]
+        first = (against or below or [None])[0]
+        refused = None if first is None else f"lines.{first}.quantity"
         before = row_counts()
         response = self.client.post(url, headers=self.headers, json=body)
         if refused:

@@ -6,11 +6,6 @@ from inventory.errors import DomainError
 
 PROBLEM_MIMETYPE = "application/problem+json"
 
-# Errors about the body as a whole: they name the body as the field (from the size limit).
-_BODY_ERRORS = {
-    413: lambda limit: f"The body is larger than the limit of {limit} bytes.",
-    415: lambda _limit: "Send the body as JSON (Content-Type: application/json).",
-}
 
 
 def problem(status: int, title: str, detail: str | None = None,
@@ -57,11 +52,12 @@ def from_http_exception(exc: HTTPException) -> Response:
         errors = {("body" if key == "_schema" else key): value for key, value in merged.items()}
     detail = {
         401: "Sign in, or send an API token as 'Authorization: Bearer <token>'.",
+        413: f"The body is larger than the limit of {request.max_content_length} bytes.",
+        415: "Send the body as JSON (Content-Type: application/json).",
         422: "The request has invalid fields.",
     }.get(exc.code, exc.description)
-    if exc.code in _BODY_ERRORS:
-        detail = _BODY_ERRORS[exc.code](request.max_content_length)
-        errors = {"body": [detail]}
+    if exc.code in (413, 415):
+        errors = {"body": [detail]}  # the body as a whole is what is wrong
     headers = {}
     if exc.code == 401:
         headers["WWW-Authenticate"] = 'Bearer realm="api"'

@@ -120,18 +120,17 @@ def existing_lot(item: Item | tuple, lot_code: str | None, field: str) -> Lot | 
     return lot
 
 
-def only_visible_sites(stmt, site_column, user, site_codes: str | list[str] | None):
-    """Filter ``stmt`` to the sites ``site_codes`` names (one code or several) or, without any,
-    to every site ``user`` may see.
+def only_visible_sites(stmt, site_column, user, site_codes: list[str] | None):
+    """Filter ``stmt`` to the sites ``site_codes`` names or, without any, to every site
+    ``user`` may see.
 
     Raises InvalidInput (unknown site), Forbidden (a site ``user`` is not assigned to).
     """
     from inventory.auth.permissions import ensure_site_access, site_scope
 
-    codes = [site_codes] if isinstance(site_codes, str) else list(site_codes or ())
-    if codes:
+    if site_codes:
         ids = []
-        for code in codes:
+        for code in site_codes:
             site = site_by_code(code, active_only=False)
             ensure_site_access(user, site)
             ids.append(site.id)

@@ -141,10 +141,9 @@ def void_encounter(user, encounter_id: int, reason: str) -> Encounter:
     return encounter
 
 
-def encounters_query(user, site_codes: str | list[str] | None, day_from: date | None,
+def encounters_query(user, site_codes: list[str] | None, day_from: date | None,
                      day_to: date | None) -> Select:
-    """Encounters ``user`` may read, newest first, filtered by sites (one code or several) and
-    local dates.
+    """Encounters ``user`` may read, newest first, filtered by site codes and local dates.
 
     Raises Forbidden (role, or a site not assigned), InvalidInput (unknown site, bad range).
     """
