@@ -7,7 +7,9 @@ then collide (SQLite would answer the second with "database is locked" at once, 
 or not); API writes read without a transaction and take the write lock in the service, with
 :func:`begin_write`. SQLite writers queue across processes on a file lock first
 (:mod:`inventory.sqlite_writers`). PostgreSQL: balances are locked with ``SELECT ... FOR
-UPDATE`` in the ledger service.
+UPDATE`` in the ledger service; API writes read in autocommit (no ``BEGIN``, no ``COMMIT``: two
+round trips fewer) until :func:`begin_write` opens the transaction, and a write that is one
+statement (a handout) runs as its own transaction.
 """
 import sqlite3
 from contextlib import contextmanager
@@ -128,9 +130,22 @@ def reads_only(view):
     return view
 
 
+def configure_postgresql(engine: Engine) -> None:
+    """Open PostgreSQL transactions by mode: in DEFERRED mode psycopg runs in autocommit, so
+    each statement stands alone, until :func:`begin_write`; otherwise as usual (``BEGIN``
+    before the first statement, sent by psycopg)."""
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        raw = connection.connection.driver_connection
+        autocommit = _mode.get() == DEFERRED
+        if raw.autocommit != autocommit:
+            raw.autocommit = autocommit  # allowed: no transaction is open on the connection
+
+
 def refuse_deferred_flush(session, _flush_context, _instances) -> None:
     """A ``before_flush`` hook: ORM writes in DEFERRED mode would not be one transaction."""
-    if _mode.get() == DEFERRED and session.get_bind().dialect.name == "sqlite":
+    if _mode.get() == DEFERRED:
         raise RuntimeError("call begin_write() before writing in an API request")
 
 
@@ -139,7 +154,7 @@ def upsert_insert(table, dialect_name: str):
     return (postgresql if dialect_name == "postgresql" else sqlite).insert(table)
 
 
-def begin_write(session) -> None:
+def begin_write(session, one_statement: bool = False) -> None:
     """Make what follows run in a write transaction; on SQLite, take the write lock now.
 
     API requests start without a transaction (DEFERRED) so that authentication, parsing and
@@ -147,18 +162,27 @@ def begin_write(session) -> None:
     lock, taken here with ``BEGIN IMMEDIATE`` on the session's connection. In READ mode the
     snapshot is ended first (a read transaction cannot be upgraded safely: a writer that
     committed meanwhile would make ours fail at once, busy timeout or not). Call it before the
-    checks that must hold at write time (balances, client_id clashes). No-op on PostgreSQL,
-    whose balances are locked row by row. Raises RuntimeError if a READ transaction holds
-    unflushed changes.
+    checks that must hold at write time (balances, client_id clashes). PostgreSQL locks
+    balances row by row: here its DEFERRED reads end, and the next statement opens the
+    transaction; ``one_statement`` says that the write which follows is a single statement on
+    PostgreSQL, which then runs in autocommit as its own transaction (the mode stays DEFERRED:
+    an ORM flush is still refused). Raises RuntimeError if a READ transaction holds unflushed
+    changes.
     """
-    if _mode.get() == WRITE:
+    session = session() if callable(session) else session  # a scoped_session gives its Session
+    dialect = session.get_bind().dialect.name
+    if _mode.get() == WRITE or (one_statement and dialect == "postgresql"):
         return
     _mode.set(WRITE)
-    session = session() if callable(session) else session  # a scoped_session gives its Session
-    if session.get_bind().dialect.name != "sqlite" or not session.in_transaction():
-        return
+    if not session.in_transaction():
+        return  # the "begin" event opens the transaction by the new mode
     connection = session.connection()
-    if connection.connection.driver_connection.in_transaction:
+    raw = connection.connection.driver_connection
+    if dialect == "postgresql":
+        if raw.autocommit:
+            raw.autocommit = False  # allowed: in autocommit no transaction is ever left open
+        return
+    if raw.in_transaction:
         # A snapshot is open (READ mode, or a test sharing the request's session).
         if session.new or session.dirty or session.deleted:
             raise RuntimeError("begin_write() after changes were made in a read transaction")

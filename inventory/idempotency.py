@@ -53,7 +53,7 @@ def find_replay(model, client_id: UUID, print_: str):
 
 
 def create_once(model, client_id: UUID, print_: str, create, check=lambda: None,
-                also_taken_by=()):
+                also_taken_by=(), one_statement: bool = False):
     """``create(check())`` unless ``client_id`` is a replay; return ``(row, created)``.
 
     ``check()`` validates the request against stored state (active site and items, known lots
@@ -67,11 +67,13 @@ def create_once(model, client_id: UUID, print_: str, create, check=lambda: None,
     requests racing with one new client_id end the same way: the loser's insert waits for the
     winner's commit, then clashes. Access checks belong before the call: a replay is no way
     round them. ``also_taken_by`` lists other models whose client_ids this record must not
-    reuse (where no unique index says so). Raises Conflict (field client_id), DomainError.
+    reuse (where no unique index says so). ``one_statement``: ``create`` writes with a single
+    statement on PostgreSQL (see :func:`begin_write`). Raises Conflict (field client_id),
+    DomainError.
     """
     try:
         checked = check()
-        begin_write(db.session)
+        begin_write(db.session, one_statement)
         for other in also_taken_by:
             if db.session.scalar(select(other.id).where(other.client_id == client_id)) is not None:
                 raise Conflict("This client_id was already used for another record.",

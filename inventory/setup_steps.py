@@ -71,14 +71,17 @@ def _sqlite_checkpointer(app: Flask, engine):
 
 def register_database(app: Flask) -> None:
     from inventory.api import is_api_request
-    from inventory.database import (DEFERRED, READ, WRITE, configure_sqlite,
-                                    refuse_deferred_flush, set_transaction_mode)
+    from inventory.database import (DEFERRED, READ, WRITE, configure_postgresql,
+                                    configure_sqlite, refuse_deferred_flush,
+                                    set_transaction_mode)
 
     with app.app_context():
         engine = db.engine
         if engine.dialect.name == "sqlite":
             configure_sqlite(engine, app.config["SQLITE_BUSY_TIMEOUT_MS"],
                              background_checkpoints=_sqlite_checkpointer(app, engine) is not None)
+        elif engine.dialect.name == "postgresql":
+            configure_postgresql(engine)
     if not event.contains(db.session, "before_flush", refuse_deferred_flush):
         event.listen(db.session, "before_flush", refuse_deferred_flush)
 

@@ -75,8 +75,9 @@ def test_api_write_reads_first_then_takes_the_write_lock_once(app, db, client, s
     assert all(in_tx for _, _, in_tx in rest)
 
 
-def test_orm_write_before_begin_write_is_refused(app, db, sqlite_only):
-    """Without BEGIN, each statement would commit on its own: half a change could land."""
+def test_orm_write_before_begin_write_is_refused(app, db):
+    """Without BEGIN (SQLite) or in autocommit (PostgreSQL), each statement would commit on its
+    own: half a change could land."""
     set_transaction_mode(DEFERRED)
     try:
         with pytest.raises(RuntimeError, match="begin_write"):
@@ -87,7 +88,7 @@ def test_orm_write_before_begin_write_is_refused(app, db, sqlite_only):
         set_transaction_mode(WRITE)
 
 
-def test_a_request_leaves_the_default_mode_behind(app, db, client, sqlite_only):
+def test_a_request_leaves_the_default_mode_behind(app, db, client):
     """Code that runs after an API request (CLI, tests) writes in one transaction again."""
     factories.make_site(SITE)
     db.session.commit()

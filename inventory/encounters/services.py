@@ -10,7 +10,7 @@ from inventory.catalog.lookup import (item_by_code, only_visible_sites, require_
 from inventory.database import begin_write, utcnow
 from inventory.encounters.models import Encounter
 from inventory.encounters.records import EncounterRecord
-from inventory.encounters.writes import write_encounter
+from inventory.encounters.writes import write_encounter, write_handout
 from inventory.errors import Conflict, Forbidden, InvalidInput, NotFound
 from inventory.extensions import db
 from inventory.idempotency import create_once, fingerprint
@@ -67,32 +67,39 @@ def record_encounter(user, data: dict) -> tuple[EncounterRecord, bool]:
 
     def create(checked: tuple[list[Line], dict[int, str]]) -> EncounterRecord:
         lines, codes = checked
-        posted = None
-        if lines:
-            # Deferred: PostgreSQL writes the event in the encounter's statement.
-            posted = post_event(kind="distribution", site_id=site.id,
-                                occurred_at=data["occurred_at"], client_id=data["client_id"],
-                                lines=lines, user_id=user.id, allocate=True, deferred=True)
-        participant = participant_values(code_hash, site.id, data) if code_hash else None
         row = {"client_id": data["client_id"], "fingerprint": print_, "site_id": site.id,
                "occurred_at": data["occurred_at"], "recorded_at": utcnow(), "user_id": user.id,
-               "encounter_type": data["encounter_type"],
-               "stock_event_id": posted.id if posted else None, **counts}
-        encounter_id = write_encounter(db.session.connection(), row, participant,
-                                       [(line.item_id, line.quantity) for line in lines],
-                                       referrals, posted.pending if posted else None)
+               "encounter_type": data["encounter_type"], "stock_event_id": None, **counts}
+        items = [(line.item_id, line.quantity) for line in lines]
+        conn = db.session.connection()
+        if conn.dialect.name == "postgresql":
+            # One statement: the event, lines and balances are written with the visit.
+            written = write_handout(conn, row, code_hash, data, items, referrals)
+            encounter_id, discrepancy = written.encounter_id, written.discrepancy
+        else:
+            posted = None
+            if lines:
+                posted = post_event(kind="distribution", site_id=site.id,
+                                    occurred_at=data["occurred_at"], client_id=data["client_id"],
+                                    lines=lines, user_id=user.id, allocate=True)
+                row["stock_event_id"] = posted.id
+            participant = participant_values(code_hash, site.id, data) if code_hash else None
+            encounter_id = write_encounter(conn, row, participant, items, referrals)
+            discrepancy = bool(posted and posted.discrepancy)
         return EncounterRecord(
             id=encounter_id, client_id=data["client_id"], site=site.code,
             occurred_at=as_utc(data["occurred_at"]), recorded_at=row["recorded_at"],
             encounter_type=data["encounter_type"], has_participant_code=bool(code_hash),
-            stock_discrepancy=bool(posted and posted.discrepancy), referrals=referrals,
+            stock_discrepancy=discrepancy, referrals=referrals,
             items=[{"item": codes[line.item_id], "quantity": line.quantity} for line in lines],
             **counts,
         )
 
     # With items, the distribution event shares the client_id and its unique index guards it.
     others = () if data["items"] else (StockEvent,)
-    record, created = create_once(Encounter, data["client_id"], print_, create, check, others)
+    # On PostgreSQL the visit is written by one statement: its own transaction in an API request.
+    record, created = create_once(Encounter, data["client_id"], print_, create, check, others,
+                                  one_statement=True)
     return (record if created else EncounterRecord.of(record)), created
 
 

@@ -1,19 +1,19 @@
 """The rows of one encounter: its participant (found or registered), the visit, its items and
 its referrals.
 
-SQLite runs up to four statements on the database it has locked. PostgreSQL runs them as one
-statement (data-modifying CTEs over array parameters), one round trip on the busiest write path,
-which also writes the handout's distribution event, its lines and balances.
+SQLite runs up to four statements on the database it has locked, after the ledger has written
+the handout's event. PostgreSQL writes all of it, the event included, with one call of the
+``record_handout`` function (migration 0004), one round trip on the busiest write path.
 """
+from dataclasses import dataclass
 from functools import cache
 
-from sqlalchemy import Connection, Integer, String, bindparam, select, true
+from sqlalchemy import ARRAY, Boolean, Connection, Integer, String, Uuid, bindparam, func, select
 
-from inventory.database import pg_rows
 from inventory.encounters.models import Encounter, EncounterItem, EncounterReferral
-from inventory.participants.services import upsert_statement
+from inventory.participants.services import DEMOGRAPHIC_FIELDS, upsert_statement
 from inventory.prepared import Prepared
-from inventory.stock.writes import EventRows, pg_event_ctes
+from inventory.types import UTCDateTime
 
 ENCOUNTER_COLUMNS = ("client_id", "fingerprint", "site_id", "occurred_at", "recorded_at",
                      "user_id", "encounter_type", "stock_event_id", "syringes_returned",
@@ -31,60 +31,64 @@ _INSERT_ITEM = Prepared(_item.insert().values(
 _INSERT_REFERRAL = Prepared(_referral.insert().values(
     {c: bindparam(c) for c in ("encounter_id", "referral_type")}))
 
+# record_handout's parameters, in order, with the types that convert their values.
+_HANDOUT_ARGS = (
+    ("site_id", Integer), ("user_id", Integer), ("client_id", Uuid), ("fingerprint", String),
+    ("occurred_at", UTCDateTime), ("recorded_at", UTCDateTime), ("encounter_type", String),
+    ("syringes_returned", Integer), ("returns_estimated", Boolean),
+    ("secondary_people", Integer), ("naloxone_used", Integer), ("reversals_reported", Integer),
+    ("code_hash", String), *((field, String) for field in DEMOGRAPHIC_FIELDS),
+    ("item_ids", ARRAY(Integer)), ("quantities", ARRAY(Integer)), ("referrals", ARRAY(String)),
+)
+_handout = func.record_handout(*(bindparam(name, type_=type_) for name, type_ in _HANDOUT_ARGS)
+                               ).table_valued("encounter_id", "stock_event_id", "discrepancy")
+_RECORD_HANDOUT = Prepared(select(_handout.c.encounter_id, _handout.c.stock_event_id,
+                                  _handout.c.discrepancy))
+
 
 @cache
 def _upsert_participant(dialect_name: str) -> Prepared:
     return Prepared(upsert_statement(dialect_name))
 
 
-@cache
-def _pg_statement(with_participant: bool, with_event: bool):
-    values = dict(_values)
-    ctes = []
-    if with_event:
-        event, others = pg_event_ctes()
-        values["stock_event_id"] = select(event.c.id).scalar_subquery()
-        ctes += [event, *others]
-    if with_participant:
-        participant = upsert_statement("postgresql").cte("new_participant")
-        values["participant_id"] = select(participant.c.id).scalar_subquery()
-        ctes.append(participant)
-    encounter = _encounter.insert().values(values).returning(_encounter.c.id).cte("new_encounter")
-    items = pg_rows("item", item_id=Integer, quantity=Integer)
-    referrals = pg_rows("referral", type=String)
-    # The encounter CTE is one row: every item and referral gets its id.
-    insert_items = _item.insert().from_select(
-        ["encounter_id", "item_id", "quantity"],
-        select(encounter.c.id, items.c.item_id, items.c.quantity)
-        .select_from(encounter.join(items, true())),
-    ).cte("new_items")
-    insert_referrals = _referral.insert().from_select(
-        ["encounter_id", "referral_type"],
-        select(encounter.c.id, referrals.c.type).select_from(encounter.join(referrals, true())),
-    ).cte("new_referrals")
-    return Prepared(select(encounter.c.id).add_cte(*ctes, insert_items, insert_referrals))
+@dataclass(frozen=True)
+class Handout:
+    """What :func:`write_handout` wrote."""
+
+    encounter_id: int
+    stock_event_id: int | None
+    discrepancy: bool
+
+
+def write_handout(conn: Connection, row: dict, code_hash: str | None, demographics: dict,
+                  items: list[tuple[int, int]], referrals: list[str]) -> Handout:
+    """PostgreSQL: write the encounter ``row`` (ENCOUNTER_COLUMNS but ``stock_event_id``), its
+    participant (when ``code_hash``; ``demographics`` fill its empty fields), its ``items``
+    (item id, quantity: handed out first-expired-first-out, the event flagged when the unknown
+    lot goes negative) and ``referrals``, in one statement.
+
+    Outside a transaction (an API request's DEFERRED mode) the statement is its own. Raises
+    IntegrityError when the client_id is taken; nothing is written then.
+    """
+    found = _RECORD_HANDOUT.first(conn, {
+        **{column: row[column] for column in ENCOUNTER_COLUMNS if column != "stock_event_id"},
+        "code_hash": code_hash,
+        **{field: demographics.get(field) for field in DEMOGRAPHIC_FIELDS},
+        "item_ids": [i for i, _ in items], "quantities": [q for _, q in items],
+        "referrals": referrals,
+    })
+    return Handout(found.encounter_id, found.stock_event_id, found.discrepancy)
 
 
 def write_encounter(conn: Connection, row: dict, participant: dict | None,
-                    items: list[tuple[int, int]], referrals: list[str],
-                    event: EventRows | None = None) -> int:
-    """Insert the encounter ``row`` (every name in ENCOUNTER_COLUMNS) with its ``items`` (item
-    id, quantity) and ``referrals``; ``participant`` holds the parameters of
+                    items: list[tuple[int, int]], referrals: list[str]) -> int:
+    """SQLite: insert the encounter ``row`` (every name in ENCOUNTER_COLUMNS) with its ``items``
+    (item id, quantity) and ``referrals``; ``participant`` holds the parameters of
     :func:`inventory.participants.services.participant_values`, or None. Returns its id.
 
-    ``event`` (PostgreSQL): its distribution event, not yet written (a deferred
-    :func:`inventory.stock.ledger.post_event`); it is written in the same statement and becomes
-    the encounter's ``stock_event_id``. Raises IntegrityError when a client_id is taken.
+    Raises IntegrityError when a client_id is taken.
     """
     values = {f"encounter_{column}": row[column] for column in ENCOUNTER_COLUMNS}
-    if conn.dialect.name == "postgresql":
-        return _pg_statement(participant is not None, event is not None).scalar(conn, {
-            **values, **(participant or {}), **(event.pg_params() if event else {}),
-            "item_item_id": [i for i, _ in items], "item_quantity": [q for _, q in items],
-            "referral_type": referrals,
-        })
-    if event is not None:
-        raise ValueError("a pending event is written in PostgreSQL's statement only")
     participant_id = None
     if participant is not None:
         participant_id = _upsert_participant(conn.dialect.name).scalar(conn, participant)

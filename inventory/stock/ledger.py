@@ -143,25 +143,22 @@ def _fefo(quantity: int, balances: list[_Balance]) -> list[tuple[int | None, int
 
 @dataclass(frozen=True)
 class Posted:
-    """What the ledger wrote: the event id, and whether a handout outran known stock; or, for
-    a deferred write, no id yet and the ``pending`` rows the caller writes."""
+    """What the ledger wrote: the event id, and whether a handout outran known stock."""
 
-    id: int | None
+    id: int
     discrepancy: bool
-    pending: EventRows | None = None
 
 
 def post_event(*, kind: str, site_id: int, occurred_at: datetime, client_id: UUID,
                lines: list[Line], user_id: int | None = None, allocate: bool = False,
-               deferred: bool = False, **header) -> Posted:
+               **header) -> Posted:
     """Write one ledger event with its lines and update the balances under lock.
 
     ``allocate`` (distributions): each line's positive ``quantity`` is handed out and split
     across lots FEFO; the stored lines are negative. Otherwise lines are stored as given.
     ``header`` holds the optional event columns (fingerprint, reverses_id, counterpart_site_id,
-    document_ref, reason_code, note). ``deferred``: on PostgreSQL the rows are locked and
-    computed but not written; they come back as ``Posted.pending`` for the caller to write in
-    its own statement, one round trip fewer (SQLite writes them now all the same).
+    document_ref, reason_code, note). On PostgreSQL a handout is written by the
+    ``record_handout`` function instead (inventory.encounters.writes), which follows these rules.
     Raises InsufficientStock when a kind other than distribution would take a balance below zero.
     """
     keys = {(line.item_id, None if allocate else line.lot_id) for line in lines}
@@ -200,8 +197,6 @@ def post_event(*, kind: str, site_id: int, occurred_at: datetime, client_id: UUI
         "client_id": client_id, "user_id": user_id, "discrepancy": discrepancy}
     touched = sorted({(i, lot) for i, lot, _ in stored}, key=lambda k: (k[0], k[1] or 0))
     rows = EventRows(header, stored, [(by_key[key].id, by_key[key].on_hand) for key in touched])
-    if deferred and db.engine.dialect.name == "postgresql":
-        return Posted(id=None, discrepancy=discrepancy, pending=rows)
     return Posted(id=write_event(db.session.connection(), rows), discrepancy=discrepancy)
 
 

@@ -1,8 +1,9 @@
 """The rows of one ledger event: its header, its lines and the balances it leaves.
 
 SQLite runs three statements on the database it has locked. PostgreSQL runs them as one
-statement (data-modifying CTEs over array parameters): one round trip instead of three on the
-busiest write path; a handout's event goes into the encounter's statement (encounters.writes).
+statement (data-modifying CTEs over array parameters): one round trip instead of three. (An
+encounter's handout is written on PostgreSQL by the ``record_handout`` function with the visit:
+see inventory.encounters.writes.)
 """
 from dataclasses import dataclass
 from datetime import datetime
@@ -38,7 +39,7 @@ class EventRows:
     balances: list[tuple[int, int]]
 
     def pg_params(self) -> dict:
-        """The parameters of :func:`pg_event_ctes`."""
+        """The parameters of :func:`_pg_event_ctes`."""
         return {
             **{f"event_{column}": value for column, value in self.header.items()},
             "line_item_id": [i for i, _, _ in self.lines],
@@ -50,10 +51,9 @@ class EventRows:
 
 
 @cache
-def pg_event_ctes():
+def _pg_event_ctes():
     """PostgreSQL: ``(event, others)``, the CTEs that write one event, its lines and balances
-    (parameters: :meth:`EventRows.pg_params`). ``event`` returns the new id; a statement that
-    writes an event must add ``others`` too."""
+    (parameters: :meth:`EventRows.pg_params`). ``event`` returns the new id."""
     # Parameters are prefixed: SQLAlchemy would turn a parameter named like a column of the
     # updated table (site_id) into one more SET clause.
     event = (_event.insert().values({c: bindparam(f"event_{c}") for c in EVENT_COLUMNS})
@@ -74,7 +74,7 @@ def pg_event_ctes():
 
 @cache
 def _pg_statement() -> Prepared:
-    event, others = pg_event_ctes()
+    event, others = _pg_event_ctes()
     return Prepared(select(event.c.id).add_cte(*others))
 
 
