@@ -169,9 +169,11 @@ def begin_write(session, one_statement: bool = False) -> None:
     an ORM flush is still refused). Raises RuntimeError if a READ transaction holds unflushed
     changes.
     """
+    if _mode.get() == WRITE:
+        return
     session = session() if callable(session) else session  # a scoped_session gives its Session
     dialect = session.get_bind().dialect.name
-    if _mode.get() == WRITE or (one_statement and dialect == "postgresql"):
+    if one_statement and dialect == "postgresql":
         return
     _mode.set(WRITE)
     if not session.in_transaction():

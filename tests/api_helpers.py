@@ -1,5 +1,6 @@
 """Builders and checks shared by the API tests: request bodies in the v1 contract, problem+json
 assertions, row counts and an independent ledger check (plain SQL, not the code under test)."""
+import threading
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -170,3 +171,37 @@ def bearer(role: str, sites=()) -> dict:
     token = factories.make_token(user)
     db.session.commit()
     return {"Authorization": f"Bearer {token}"}
+
+
+def stocked_site(client, site: str, item: str, quantity: int) -> dict:
+    """A new site that has received ``quantity`` of ``item`` (lot LOT-1), through the API;
+    returns the coordinator's bearer headers used. Commits, so the test's own session holds
+    nothing while the requests under test run."""
+    from tests import factories
+
+    factories.make_site(site)
+    db.session.commit()
+    headers = bearer("coordinator")
+    response = client.post("/api/v1/receipts", headers=headers,
+                           json=receipt_body(site, [receipt_line(item, quantity)]))
+    assert response.status_code == 201, response.get_json()
+    db.session.commit()
+    return headers
+
+
+def in_own_context(app, work):
+    """Run ``work()`` in a thread: its own app context and session, as a real request has."""
+    outcome = {}
+
+    def target():
+        try:
+            outcome["value"] = work()
+        except Exception as exc:  # pragma: no cover - re-raised below
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join(timeout=60)
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]

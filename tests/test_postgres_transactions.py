@@ -10,9 +10,8 @@ from sqlalchemy import event, func, select
 from inventory.encounters.models import Encounter
 from inventory.stock.models import StockBalance, StockEvent
 from tests import factories
-from tests.api_helpers import (adjustment_body, bearer, encounter_body, receipt_body,
-                               receipt_line, site_id)
-from tests.test_transaction_modes import _in_own_context
+from tests.api_helpers import (adjustment_body, bearer, encounter_body, in_own_context,
+                               receipt_body, receipt_line, site_id, stocked_site)
 
 SITE, ITEM = "PGT", "SYR-1ML-28G"
 
@@ -37,7 +36,7 @@ def _traced(app, db, request):
 
     event.listen(db.engine, "checkout", trace)
     try:
-        response = _in_own_context(app, lambda: request(app.test_client()))
+        response = in_own_context(app, lambda: request(app.test_client()))
     finally:
         event.remove(db.engine, "checkout", trace)
     messages = []
@@ -66,13 +65,7 @@ def _statuses(messages) -> list[str]:
 
 @pytest.fixture
 def stocked(app, db, client, postgres_only):
-    factories.make_site(SITE)
-    db.session.commit()
-    headers = bearer("coordinator")
-    assert client.post("/api/v1/receipts", headers=headers, json=receipt_body(
-        SITE, [receipt_line(ITEM, 50)])).status_code == 201
-    db.session.commit()  # the test's own session holds nothing while the request runs
-    return headers
+    return stocked_site(client, SITE, ITEM, 50)
 
 
 def test_api_handout_is_one_statement_outside_any_transaction(app, db, stocked):

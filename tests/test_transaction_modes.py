@@ -1,13 +1,12 @@
 """How SQLite transactions begin (inventory.database): an API write reads outside any
 transaction and holds the write lock only for the ledger change; nothing writes before it."""
-import threading
-
 import pytest
 from sqlalchemy import event
 
 from inventory.database import DEFERRED, WRITE, set_transaction_mode
 from tests import factories
-from tests.api_helpers import bearer, encounter_body, receipt_body, receipt_line
+from tests.api_helpers import (bearer, encounter_body, in_own_context, receipt_body,
+                               receipt_line, stocked_site)
 
 SITE, ITEM = "TXM", "SYR-1ML-28G"
 
@@ -18,32 +17,8 @@ def sqlite_only(database_url):
         pytest.skip("SQLite only: PostgreSQL locks balances row by row")
 
 
-def _in_own_context(app, work):
-    """Run ``work()`` in a thread: its own app context and session, as a real request has."""
-    outcome = {}
-
-    def target():
-        try:
-            outcome["value"] = work()
-        except Exception as exc:  # pragma: no cover - re-raised below
-            outcome["error"] = exc
-
-    thread = threading.Thread(target=target)
-    thread.start()
-    thread.join(timeout=60)
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome["value"]
-
-
 def test_api_write_reads_first_then_takes_the_write_lock_once(app, db, client, sqlite_only):
-    factories.make_site(SITE)
-    db.session.commit()
-    headers = bearer("coordinator")
-    assert client.post("/api/v1/receipts", headers=headers, json=receipt_body(
-        SITE, [receipt_line(ITEM, 50)])).status_code == 201
-    db.session.commit()  # the test's own session holds nothing while the request runs
-
+    headers = stocked_site(client, SITE, ITEM, 50)
     seen, traced = [], []
 
     # Traced by SQLite itself: the hot statements run on the DBAPI cursor, past SQLAlchemy's events.
@@ -54,7 +29,7 @@ def test_api_write_reads_first_then_takes_the_write_lock_once(app, db, client, s
 
     event.listen(db.engine, "checkout", trace)
     try:
-        response = _in_own_context(app, lambda: app.test_client().post(
+        response = in_own_context(app, lambda: app.test_client().post(
             "/api/v1/encounters", headers=headers,
             json=encounter_body(SITE, [(ITEM, 2)], participant_code="TX01")))
     finally:
@@ -117,7 +92,7 @@ def test_a_stock_write_answers_without_reading_after_its_commit(app, db, client,
     event.listen(db.engine, "before_cursor_execute", record)
     event.listen(db.engine, "commit", committed)
     try:
-        response = _in_own_context(app, lambda: app.test_client().post(
+        response = in_own_context(app, lambda: app.test_client().post(
             "/api/v1/receipts", headers=headers,
             json=receipt_body(SITE, [receipt_line(ITEM, 50), receipt_line("NARCAN-4MG", 5,
                                                                           "N-1")])))
@@ -142,7 +117,7 @@ def test_signing_in_does_not_take_the_write_lock(app, db, client, sqlite_only):
 
     event.listen(db.engine, "before_cursor_execute", record)
     try:
-        response = _in_own_context(app, lambda: app.test_client().post(
+        response = in_own_context(app, lambda: app.test_client().post(
             "/login", data={"email": user.email, "password": "correct horse battery"}))
     finally:
         event.remove(db.engine, "before_cursor_execute", record)

@@ -42,8 +42,7 @@ _HANDOUT_ARGS = (
 )
 _handout = func.record_handout(*(bindparam(name, type_=type_) for name, type_ in _HANDOUT_ARGS)
                                ).table_valued("encounter_id", "stock_event_id", "discrepancy")
-_RECORD_HANDOUT = Prepared(select(_handout.c.encounter_id, _handout.c.stock_event_id,
-                                  _handout.c.discrepancy))
+_RECORD_HANDOUT = Prepared(select(_handout.c.encounter_id, _handout.c.discrepancy))
 
 
 @cache
@@ -56,7 +55,6 @@ class Handout:
     """What :func:`write_handout` wrote."""
 
     encounter_id: int
-    stock_event_id: int | None
     discrepancy: bool
 
 
@@ -77,7 +75,7 @@ def write_handout(conn: Connection, row: dict, code_hash: str | None, demographi
         "item_ids": [i for i, _ in items], "quantities": [q for _, q in items],
         "referrals": referrals,
     })
-    return Handout(found.encounter_id, found.stock_event_id, found.discrepancy)
+    return Handout(found.encounter_id, found.discrepancy)
 
 
 def write_encounter(conn: Connection, row: dict, participant: dict | None,

@@ -39,7 +39,7 @@ class EventRows:
     balances: list[tuple[int, int]]
 
     def pg_params(self) -> dict:
-        """The parameters of :func:`_pg_event_ctes`."""
+        """The parameters of :func:`_pg_statement`."""
         return {
             **{f"event_{column}": value for column, value in self.header.items()},
             "line_item_id": [i for i, _, _ in self.lines],
@@ -51,9 +51,9 @@ class EventRows:
 
 
 @cache
-def _pg_event_ctes():
-    """PostgreSQL: ``(event, others)``, the CTEs that write one event, its lines and balances
-    (parameters: :meth:`EventRows.pg_params`). ``event`` returns the new id."""
+def _pg_statement() -> Prepared:
+    """PostgreSQL: one statement of CTEs that writes one event, its lines and balances
+    (parameters: :meth:`EventRows.pg_params`) and returns the new id."""
     # Parameters are prefixed: SQLAlchemy would turn a parameter named like a column of the
     # updated table (site_id) into one more SET clause.
     event = (_event.insert().values({c: bindparam(f"event_{c}") for c in EVENT_COLUMNS})
@@ -69,13 +69,7 @@ def _pg_event_ctes():
     update_balances = (_balance.update().where(_balance.c.id == balances.c.id)
                        .values(on_hand=balances.c.on_hand, updated_at=bindparam("event_recorded_at"))
                        .cte("balances"))
-    return event, (insert_lines, update_balances)
-
-
-@cache
-def _pg_statement() -> Prepared:
-    event, others = _pg_event_ctes()
-    return Prepared(select(event.c.id).add_cte(*others))
+    return Prepared(select(event.c.id).add_cte(insert_lines, update_balances))
 
 
 def write_event(conn: Connection, rows: EventRows) -> int:
