@@ -3,7 +3,7 @@ from flask import Flask, render_template
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
-from inventory.api import is_api_request
+from inventory.request_kind import is_api_request
 from inventory.api.problems import from_domain_error, from_http_exception, problem
 from inventory.database import READ, set_transaction_mode
 from inventory.errors import DomainError

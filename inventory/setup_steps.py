@@ -70,7 +70,7 @@ def _sqlite_checkpointer(app: Flask, engine):
 
 
 def register_database(app: Flask) -> None:
-    from inventory.api import is_api_request
+    from inventory.request_kind import is_api_request
     from inventory.database import (DEFERRED, READ, WRITE, configure_postgresql,
                                     configure_sqlite, refuse_deferred_flush,
                                     set_transaction_mode)

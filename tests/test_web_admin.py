@@ -306,7 +306,8 @@ def test_item_bad_input_shows_message_and_writes_nothing(client, admin, db, chan
 # --- Settings ----------------------------------------------------------------------------------
 
 SETTINGS = {"program_name": "Riverside Outreach", "timezone": "America/Denver",
-            "fiscal_year_start_month": "1", "suppression_threshold": "5"}
+            "fiscal_year_start_month": "1", "suppression_threshold": "5",
+            "idle_timeout_minutes": "15"}
 
 
 def test_update_settings(client, admin, db):
@@ -321,6 +322,10 @@ def test_update_settings(client, admin, db):
     entry = _audit(db, "settings", "update")[-1]
     assert entry.details["changes"] == {"suppression_threshold": [5, 20]}
     assert 'value="Riverside Outreach"' in client.get("/admin/settings").get_data(as_text=True)
+    assert client.post("/admin/settings", data={**changed, "idle_timeout_minutes": "5"}
+                       ).status_code == 302
+    db.session.refresh(row)
+    assert row.idle_timeout_minutes == 5
 
 
 @pytest.mark.parametrize("change, message", [
@@ -328,6 +333,7 @@ def test_update_settings(client, admin, db):
     ({"timezone": "Atlantis/Capital"}, "Unknown timezone"),
     ({"fiscal_year_start_month": "0"}, "Not a valid choice"),
     ({"program_name": ""}, "This field is required"),
+    ({"idle_timeout_minutes": "0"}, "From 1 to 720"),
 ])
 def test_settings_bad_input_changes_nothing(client, admin, db, change, message):
     assert client.post("/admin/settings", data=SETTINGS).status_code == 302

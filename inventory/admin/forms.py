@@ -78,3 +78,6 @@ class SettingsForm(FlaskForm):
     suppression_threshold = IntegerField(
         "Suppression threshold (counts below it are hidden)",
         validators=[InputRequired(), NumberRange(min=2, message="Must be at least 2.")])
+    idle_timeout_minutes = IntegerField(
+        "Idle sign-out (minutes)",
+        validators=[InputRequired(), NumberRange(min=1, max=720, message="From 1 to 720.")])

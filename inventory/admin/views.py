@@ -150,7 +150,8 @@ def settings():
     form = SettingsForm(obj=current_settings())
     done = _save(form, lambda: save_settings(
         form.program_name.data, form.timezone.data, form.fiscal_year_start_month.data,
-        form.suppression_threshold.data, actor=current_user),
+        form.suppression_threshold.data, actor=current_user,
+        idle_timeout_minutes=form.idle_timeout_minutes.data),
         "Program settings saved.", url_for("admin.settings"))
     return done or _form_page("admin/settings_form.html", form)
 

@@ -2,10 +2,7 @@
 from flask import abort, request
 from flask_smorest import Api
 
-
-def is_api_request() -> bool:
-    """Whether this request is for the JSON API (problem+json answers, bearer tokens)."""
-    return request.path.startswith("/api/")
+from inventory.request_kind import is_api_request
 
 
 def check_body() -> None:

@@ -10,7 +10,7 @@ from flask import Flask, request
 from flask_login import UserMixin, current_user
 from sqlalchemy import bindparam, select
 
-from inventory.api import is_api_request
+from inventory.request_kind import is_api_request
 from inventory.auth.models import ApiToken, User
 from inventory.extensions import csrf, db, login_manager
 from inventory.prepared import Prepared

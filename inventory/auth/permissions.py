@@ -6,7 +6,7 @@ from flask import abort
 from flask_login import current_user
 from sqlalchemy import bindparam, select
 
-from inventory.api import is_api_request
+from inventory.request_kind import is_api_request
 from inventory.auth.models import ROLES
 from inventory.errors import Forbidden
 

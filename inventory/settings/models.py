@@ -17,3 +17,5 @@ class ProgramSettings(db.Model):
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     fiscal_year_start_month: Mapped[int] = mapped_column(default=7)
     suppression_threshold: Mapped[int] = mapped_column(default=11)
+    # Minutes without activity after which a session ends (shared tablets); the outbox stays.
+    idle_timeout_minutes: Mapped[int] = mapped_column(default=15, server_default="15")

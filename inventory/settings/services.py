@@ -1,7 +1,7 @@
 """Program settings: one row. Services flush; the caller commits.
 
 Errors: :class:`inventory.errors.InvalidInput` naming the field (``program_name``, ``timezone``,
-``fiscal_year_start_month``, ``suppression_threshold``).
+``fiscal_year_start_month``, ``suppression_threshold``, ``idle_timeout_minutes``).
 """
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
@@ -14,6 +14,7 @@ from inventory.extensions import db
 from inventory.settings.models import SETTINGS_ID, ProgramSettings
 
 DEFAULT_SUPPRESSION_THRESHOLD = 11
+DEFAULT_IDLE_TIMEOUT_MINUTES = 15
 
 
 def get_settings() -> ProgramSettings | None:
@@ -25,7 +26,8 @@ def current_settings() -> ProgramSettings:
     """The settings row, or an unsaved row of defaults before first-run setup."""
     return get_settings() or ProgramSettings(
         program_name="Outreach Supply Tracker", timezone="UTC", fiscal_year_start_month=7,
-        suppression_threshold=DEFAULT_SUPPRESSION_THRESHOLD)
+        suppression_threshold=DEFAULT_SUPPRESSION_THRESHOLD,
+        idle_timeout_minutes=DEFAULT_IDLE_TIMEOUT_MINUTES)
 
 
 def check_timezone(name: str) -> str:
@@ -52,7 +54,8 @@ def _whole_number(value, low: int, high: int, field: str, label: str) -> int:
     return number
 
 
-def _validated(program_name, timezone, fiscal_year_start_month, suppression_threshold) -> dict:
+def _validated(program_name, timezone, fiscal_year_start_month, suppression_threshold,
+               idle_timeout_minutes) -> dict:
     name = (program_name or "").strip()
     if not name or len(name) > 120:
         raise InvalidInput("Program name is required (at most 120 characters).",
@@ -64,14 +67,22 @@ def _validated(program_name, timezone, fiscal_year_start_month, suppression_thre
                                                  "Fiscal year start month"),
         "suppression_threshold": _whole_number(suppression_threshold, 2, 1000,
                                                "suppression_threshold", "Suppression threshold"),
+        "idle_timeout_minutes": _whole_number(idle_timeout_minutes, 1, 720,
+                                              "idle_timeout_minutes", "Idle sign-out (minutes)"),
     }
 
 
 def save_settings(program_name: str, timezone: str, fiscal_year_start_month: int,
                   suppression_threshold: int = DEFAULT_SUPPRESSION_THRESHOLD,
-                  actor=None) -> ProgramSettings:
-    """Create or update the settings row; audited with what changed. Raises InvalidInput."""
-    values = _validated(program_name, timezone, fiscal_year_start_month, suppression_threshold)
+                  actor=None, idle_timeout_minutes: int | None = None) -> ProgramSettings:
+    """Create or update the settings row; audited with what changed. Raises InvalidInput.
+
+    ``idle_timeout_minutes`` left out keeps the stored value (the default on first setup)."""
+    if idle_timeout_minutes is None:
+        row = get_settings()
+        idle_timeout_minutes = row.idle_timeout_minutes if row else DEFAULT_IDLE_TIMEOUT_MINUTES
+    values = _validated(program_name, timezone, fiscal_year_start_month, suppression_threshold,
+                        idle_timeout_minutes)
     row = get_settings()
     if row is None:
         # The fixed id: two concurrent first-run setups collide on the primary key.
