@@ -145,3 +145,33 @@ def assert_no_horizontal_overflow(page) -> None:
         "[document.documentElement.scrollWidth, window.innerWidth]")
     assert scroll_width <= inner_width, (
         f"{page.url} overflows horizontally: scrollWidth {scroll_width} > innerWidth {inner_width}")
+
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE_SCRIPT = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+# Screenshots and other files a person looks at after a run; CI prints where they are.
+ARTIFACTS = Path(os.environ.get("ARTIFACTS_DIR", ROOT / "artifacts"))
+
+
+def artifact_path(*parts: str) -> Path:
+    """A path under the artifacts folder (``ARTIFACTS_DIR``, default ``artifacts/``), its folder
+    created."""
+    path = ARTIFACTS.joinpath(*parts)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def assert_accessible(page, impacts=("critical", "serious")) -> None:
+    """Run axe-core (npm package ``axe-core``, installed by ``npm ci``) on the page as it is now;
+    fail on any violation of the given impacts, naming the rule and the elements."""
+    if not AXE_SCRIPT.exists():
+        pytest.fail(f"{AXE_SCRIPT} is missing: run `npm ci` first (see the README)")
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(content=AXE_SCRIPT.read_text())
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    bad = [
+        f"{v['id']} ({v['impact']}): {v['help']} — "
+        + ", ".join(" ".join(node["target"]) for node in v["nodes"][:5])
+        for v in result["violations"] if v["impact"] in impacts
+    ]
+    assert not bad, f"axe-core violations on {page.url}:\n" + "\n".join(bad)
