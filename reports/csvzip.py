@@ -1,9 +1,14 @@
-"""Every sheet of a report as a CSV file, zipped."""
+"""Every sheet of a report as a CSV file, zipped.
+
+Text that a spreadsheet program could read as a formula gets a leading single quote
+(:func:`reports.safe_text.csv_text`); hidden counts show the same mark as the workbook.
+"""
 import io
 import re
 import zipfile
 
 from reports.model import Report
+from reports.safe_text import csv_text
 
 
 def _filename(name: str) -> str:
@@ -14,6 +19,8 @@ def write_csv_zip(report: Report, target) -> None:
     """Write ``report`` to ``target`` (a path or a binary file object) as a zip of CSV files."""
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for sheet in report.sheets:
+            frame = sheet.frame.map(csv_text)
+            frame.columns = [csv_text(str(c)) for c in frame.columns]
             buffer = io.StringIO()
-            sheet.frame.to_csv(buffer, index=False)
+            frame.to_csv(buffer, index=False)
             archive.writestr(_filename(sheet.name), buffer.getvalue().encode("utf-8-sig"))
