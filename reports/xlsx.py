@@ -17,7 +17,8 @@ from reports.safe_text import looks_like_formula
 from reports.xlsx_print import set_up_page
 
 HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
-HEADER_FONT = Font(bold=True, color="FFFFFF")
+FONT = "Calibri"  # named, or LibreOffice falls back to a serif face for styled cells
+HEADER_FONT = Font(name=FONT, bold=True, color="FFFFFF")
 TOTAL_FILL = PatternFill("solid", fgColor="DDEBF7")
 FLAG_FILL = PatternFill("solid", fgColor="FCE4D6")
 THIN = Side(style="thin", color="A6A6A6")
@@ -25,6 +26,8 @@ GRID = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 DEFAULT_COUNT = "#,##0"
 RATIO_FORMAT = "0.00"
 MAX_WIDTH = 60
+WIDE_COLUMNS = 10
+ROTATED_HEADER_HEIGHT = 150
 NOTES_WIDTHS = (34, 110)
 # Chart size in cm: wide enough for the legend's names, tall enough for the axes' labels.
 CHART_WIDTH, CHART_HEIGHT = 26, 13
@@ -50,20 +53,40 @@ def _put(ws, row: int, column: int, value):
     return cell
 
 
-def _width(header: str, values) -> float:
-    longest = max([len(str(v)) for v in values if v is not None] + [0])
+def _width(header: str, values, upright: bool = True) -> float:
+    """A column wide enough for its values and, when the header is upright, its longest word."""
+    longest = max([len(f"{v:,}" if isinstance(v, int) else str(v)) for v in values
+                   if v is not None] + [0])
+    if not upright:
+        return min(MAX_WIDTH, max(7, longest + 2))
     head = max((len(w) for w in str(header).split()), default=0)
     return min(MAX_WIDTH, max(8, longest + 2, head + 2, min(len(str(header)), 24) + 2))
+
+
+def _wide(sheet: Sheet) -> bool:
+    """A sheet whose value columns get upright-turned headers so that it prints one page wide."""
+    return len(sheet.frame.columns) - sheet.frozen_columns > WIDE_COLUMNS
+
+
+def _row_height(texts_and_widths) -> float:
+    """Points for a row of wrapped text: LibreOffice keeps the stored height when it opens the
+    file, so wrapped lines would overlap the next row without it."""
+    # A width unit is one '0'; ordinary text fits about 1.1 characters per unit.
+    lines = max(math.ceil(len(str(t or "")) / (w * 1.1)) for t, w in texts_and_widths)
+    return 15 * max(1, lines)
 
 
 def _write_table(ws, sheet: Sheet) -> None:
     frame = sheet.frame
     columns = list(frame.columns)
+    wide = _wide(sheet)
     for index, name in enumerate(columns, start=1):
         cell = _put(ws, 1, index, str(name))
         cell.fill, cell.font, cell.border = HEADER_FILL, HEADER_FONT, GRID
-        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
-    ws.row_dimensions[1].height = 45
+        turned = wide and index > sheet.frozen_columns
+        cell.alignment = Alignment(wrap_text=True, vertical="bottom" if turned else "center",
+                                   horizontal="center", text_rotation=90 if turned else 0)
+    ws.row_dimensions[1].height = ROTATED_HEADER_HEIGHT if wide else 45
     flag_at = columns.index(sheet.flag_column) if sheet.flag_column in columns else None
     right = Alignment(horizontal="right")
     for row_number, row in enumerate(frame.itertuples(index=False), start=2):
@@ -88,15 +111,20 @@ def _write_table(ws, sheet: Sheet) -> None:
 
 def _set_widths(ws, sheet: Sheet) -> None:
     frame = sheet.frame
+    if sheet.name == "Notes":
+        for index, width in enumerate(NOTES_WIDTHS, start=1):
+            ws.column_dimensions[get_column_letter(index)].width = width
+        for row in ws.iter_rows(min_row=2, max_col=len(NOTES_WIDTHS)):
+            for cell in row:
+                cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal="left")
+            ws.row_dimensions[row[0].row].height = _row_height(
+                (cell.value, width) for cell, width in zip(row, NOTES_WIDTHS, strict=True))
+        return
+    wide = _wide(sheet)
     for index, column in enumerate(frame.columns, start=1):
-        letter = get_column_letter(index)
-        if sheet.name == "Notes":
-            ws.column_dimensions[letter].width = NOTES_WIDTHS[min(index - 1, 1)]
-            for (cell,) in ws.iter_rows(min_row=2, min_col=index, max_col=index):
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
-        else:
-            ws.column_dimensions[letter].width = _width(column, frame[column].tolist()
-                                                        if len(frame) else [])
+        upright = not wide or index <= sheet.frozen_columns
+        ws.column_dimensions[get_column_letter(index)].width = _width(
+            column, frame[column].tolist() if len(frame) else [], upright)
 
 
 def _write_footnotes(ws, sheet: Sheet) -> int:
@@ -105,7 +133,7 @@ def _write_footnotes(ws, sheet: Sheet) -> int:
     row = ws.max_row
     for offset, text in enumerate(sheet.footnotes, start=2):
         cell = _put(ws, row + offset, 1, text)
-        cell.font = Font(italic=True, size=9)
+        cell.font = Font(name=FONT, italic=True, size=9)
         row_used = row + offset
     return row_used if sheet.footnotes else row
 
@@ -115,7 +143,7 @@ def _write_sheet(ws, sheet: Sheet, report: Report) -> None:
     _set_widths(ws, sheet)
     if sheet.total_row and len(sheet.frame):
         for cell in ws[len(sheet.frame) + 1]:
-            cell.font = Font(bold=True)
+            cell.font = Font(name=FONT, bold=True)
             cell.fill = TOTAL_FILL
     last_row = _write_footnotes(ws, sheet)
     ws.freeze_panes = ws.cell(row=2, column=sheet.frozen_columns + 1)
