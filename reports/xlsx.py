@@ -28,7 +28,7 @@ RATIO_FORMAT = "0.00"
 MAX_WIDTH = 60
 WIDE_COLUMNS = 10
 ROTATED_HEADER_HEIGHT = 150
-NOTES_WIDTHS = (34, 110)
+NOTES_WIDTHS = (40, 110)
 # Chart size in cm: wide enough for the legend's names, tall enough for the axes' labels.
 CHART_WIDTH, CHART_HEIGHT = 26, 13
 
