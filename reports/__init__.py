@@ -12,11 +12,12 @@ from sqlalchemy import Connection
 
 from reports import queries
 from reports.indicators import INDICATORS, suppression_rule
-from reports.model import Report, ReportSettings, Sheet
+from reports.inventory_sheet import BELOW_ZERO_NOTE
+from reports.model import TEMPLATES, Report, ReportSettings, Sheet
 from reports.parallel import tune_report_transaction
 from reports.periods import Period
+from reports.suppression import SUPPRESSED_MARK, footnote
 
-TEMPLATES = {"funder": "Funder workbook", "naloxone": "Naloxone report"}
 
 
 def load_settings(conn: Connection) -> ReportSettings:
@@ -42,6 +43,7 @@ def _notes(template: str, period: Period, settings: ReportSettings, site_codes, 
          "Figures are taken from the database as it stood when generated. Voided handouts are "
          "excluded; a void or late entry recorded afterwards changes a re-run of this period."),
         ("Suppression threshold", settings.suppression_threshold),
+        (f"Hidden cells ({SUPPRESSED_MARK})", footnote(settings.suppression_threshold)),
         ("Suppression rule", suppression_rule(settings.suppression_threshold)),
         ("Months", "Calendar months in the program timezone; the period's first and last months "
                    "may be partial for a date range."),
@@ -55,6 +57,7 @@ def _notes(template: str, period: Period, settings: ReportSettings, site_codes, 
          "Transferred out - Distributed - Disposed + Adjusted / counted = Closing. Corrections "
          "count with the movement they correct. Expiring within 90 days: closing stock in lots "
          "that expire on or before the last day plus 90 days, already expired stock included."),
+        ("Inventory: closing below zero", BELOW_ZERO_NOTE),
     ]
     return pd.DataFrame(rows, columns=["Field", "Value"])
 
@@ -76,6 +79,9 @@ def build_report(conn: Connection, template: str, period: Period,
     tune_report_transaction(conn)
     builder = build_funder_sheets if template == "funder" else build_naloxone_sheets
     sheets = builder(conn, period, site_ids, settings, say)
+    for sheet in sheets:
+        if sheet.person_columns:
+            sheet.footnotes.insert(0, footnote(settings.suppression_threshold))
     sheets.append(Sheet("Notes", _notes(template, period, settings, site_codes, generated_at),
                         frozen_columns=1))
     title = f"{settings.program_name} - {TEMPLATES[template]} - {period.label}"

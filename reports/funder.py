@@ -2,18 +2,20 @@
 import pandas as pd
 
 from inventory.catalog.models import ITEM_CATEGORIES
+from inventory.labels import label
 from inventory.participants.models import AGE_RANGES, GENDERS, RACE_ETHNICITIES
 from reports.indicators import CATEGORY_COLUMNS, INDICATORS, LABELS, PERSON_KEYS
-from reports.inventory_sheet import inventory_frame
+from reports.inventory_sheet import BELOW_ZERO_FOOTNOTE, inventory_frame
 from reports.model import ChartSpec, ReportSettings, Sheet
-from reports.suppression import SuppressionPlan, suppressed_label
+from reports.suppression import SUPPRESSED_MARK, SuppressionPlan
 from reports.tables import Aggregates, collect
 
 RATIO_FORMAT = "0.00"
 COUNT_FORMAT = "#,##0"
 DIMENSIONS = [("Age range", "age_range", AGE_RANGES), ("Gender", "gender", GENDERS),
               ("Race / ethnicity", "race_ethnicity", RACE_ETHNICITIES)]
-NOT_RECORDED = "not recorded"
+NOT_RECORDED = "not_recorded"
+NOT_RECORDED_LABEL = "Not recorded"
 
 
 def _demographic_counts(frame: pd.DataFrame) -> list[tuple[str, str, int]]:
@@ -23,18 +25,9 @@ def _demographic_counts(frame: pd.DataFrame) -> list[tuple[str, str, int]]:
         counts = frame.groupby(frame[column].fillna(NOT_RECORDED))["participants"].sum() \
             if not frame.empty else pd.Series(dtype="int64")
         for value in (*values, NOT_RECORDED):
-            rows.append((title, _label(value), int(counts.get(value, 0))))
+            shown = NOT_RECORDED_LABEL if value == NOT_RECORDED else label(column, value)
+            rows.append((title, shown, int(counts.get(value, 0))))
     return rows
-
-
-def _label(value: str) -> str:
-    """'18_24' -> '18–24', '65_plus' -> '65+', 'hispanic_latino' -> 'hispanic latino'."""
-    if value.endswith("_plus"):
-        return value.removesuffix("_plus") + "+"
-    low, _, high = value.partition("_")
-    if low.isdigit() and high.isdigit():
-        return f"{low}–{high}"
-    return value.replace("_", " ")
 
 
 def plan_suppression(agg: Aggregates, demographics, threshold: int) -> set:
@@ -62,7 +55,7 @@ def plan_suppression(agg: Aggregates, demographics, threshold: int) -> set:
 
 
 def _cell(value, key, hidden: set, threshold: int):
-    return suppressed_label(threshold) if key in hidden else value
+    return SUPPRESSED_MARK if key in hidden else value
 
 
 def _indicator_rows(table: pd.DataFrame, kind: str, hidden: set, threshold: int) -> list[dict]:
@@ -135,8 +128,11 @@ def build_funder_sheets(conn, period, site_ids, settings: ReportSettings,
     say("Inventory: opening and closing stock from the ledger")
     inventory = inventory_frame(period, agg.items, agg.sites, agg.movements, agg.closing_lots,
                                 agg.lots)
+    below_zero = inventory["Check"].notna().any() if len(inventory) else False
     sheets.append(Sheet("Inventory", inventory, frozen_columns=3,
-                        formats={c: COUNT_FORMAT for c in inventory.columns[3:]}))
+                        formats={c: COUNT_FORMAT for c in inventory.columns[3:-1]},
+                        flag_column="Check",
+                        footnotes=[BELOW_ZERO_FOOTNOTE] if below_zero else []))
     if demographics is not None:
         demo = _objects([{"Characteristic": t, "Value": v,
                           "Participants": _cell(n, ("demo", t, v), hidden, threshold)}

@@ -1,18 +1,8 @@
 """Indicator names, labels and the definitions printed on the Notes sheet."""
 from inventory.catalog.models import ITEM_CATEGORIES
 from inventory.encounters.models import REFERRAL_TYPES
-
-CATEGORY_LABELS = {
-    "syringe": "Syringes", "naloxone": "Naloxone kits",
-    "fentanyl_test_strip": "Fentanyl test strips", "xylazine_test_strip": "Xylazine test strips",
-    "condom": "Condoms and lubricant", "smoking_kit": "Safer smoking/snorting kits",
-    "injection_supply": "Injection supplies", "wound_care": "Wound care", "other": "Other",
-}
-REFERRAL_LABELS = {
-    "treatment_moud": "Treatment / MOUD", "medical": "Medical care", "wound_care": "Wound care",
-    "hiv_hcv_testing": "HIV/HCV testing", "prep_pep": "PrEP/PEP", "housing": "Housing",
-    "mental_health": "Mental health", "other": "Other",
-}
+from inventory.labels import CATEGORY_LABELS, REFERRAL_LABELS
+from reports.suppression import SUPPRESSED_MARK
 
 # key, label, counts people (suppressed), definition
 _BASE = [
@@ -55,7 +45,7 @@ _BASE = [
 ]
 INDICATORS = _BASE + [
     (f"referral_{kind}", f"Referrals: {REFERRAL_LABELS[kind]}", True,
-     f"Encounters at which a referral for {REFERRAL_LABELS[kind].lower()} was given.")
+     f"Encounters at which a referral was given: {REFERRAL_LABELS[kind]}.")
     for kind in REFERRAL_TYPES
 ]
 LABELS = {key: label for key, label, _, _ in INDICATORS}
@@ -72,9 +62,11 @@ CATEGORY_COLUMNS = {cat: f"Distributed: {CATEGORY_LABELS[cat]}" for cat in ITEM_
 def suppression_rule(threshold: int) -> str:
     return (f"Counts of people and of person-events (participants, encounters, demographics, "
             f"reported overdose reversals and kits used, secondary reach, referrals) from 1 to "
-            f"{threshold - 1} are shown as \"<{threshold}\". Secondary suppression: wherever a "
-            f"total is shown - on the same sheet or another one (the Summary's program totals are "
-            f"also the Total rows of By site and By month, and the demographic breakdowns add up "
-            f"to the Summary's unique participants) - no hidden cell is the only hidden cell of "
-            f"its row or column; the next smallest cell is hidden too, until that holds. "
-            f"Zero is shown as 0. Supply quantities are never suppressed.")
+            f"{threshold - 1} are hidden and shown as {SUPPRESSED_MARK}. Secondary suppression: "
+            f"wherever a total is shown - on the same sheet or another one (the Summary's program "
+            f"totals are also the Total rows of By site and By month, and the demographic "
+            f"breakdowns add up to the Summary's unique participants) - no hidden cell is the only "
+            f"hidden cell of its row or column; the next smallest cell is hidden too, until that "
+            f"holds. Such a cell may hold any count, large or small, and shows the same "
+            f"{SUPPRESSED_MARK}. Every figure that is shown is exact, totals included. Zero is "
+            f"shown as 0. Supply quantities are never suppressed.")

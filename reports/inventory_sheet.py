@@ -7,7 +7,16 @@ from reports.periods import Period
 
 COLUMNS = ["Site", "Item code", "Item", "Opening", "Received", "Transferred in",
            "Transferred out", "Distributed", "Disposed", "Adjusted / counted", "Closing",
-           "Expiring within 90 days"]
+           "Expiring within 90 days", "Check"]
+BELOW_ZERO = "Below zero: see Notes"
+BELOW_ZERO_FOOTNOTE = ("Below zero: the ledger shows more handed out or moved away than was "
+                       "recorded as received; a stock count or a late receipt resolves it.")
+BELOW_ZERO_NOTE = (
+    "A closing balance below zero (marked \"Below zero\" in the Check column) means more was "
+    "recorded as handed out, transferred or disposed of at that site than was recorded as "
+    "received or counted there - usually a delivery not yet entered, or handouts recorded against "
+    "the wrong site. Nothing is lost: a stock count at the site (which sets the balance to what is "
+    "on the shelf) or the late receipt, once recorded, resolves it.")
 # Ledger kind -> (column, sign shown): outgoing movements are shown as positive quantities.
 KIND_COLUMN = {
     "receipt": ("Received", 1), "transfer_in": ("Transferred in", 1),
@@ -53,11 +62,12 @@ def inventory_frame(period: Period, items: pd.DataFrame, sites: pd.DataFrame,
     frame = pd.DataFrame(index=index)
     frame["Closing"] = closing.reindex(index, fill_value=0)
     frame["Opening"] = frame["Closing"] - net.reindex(index, fill_value=0)
-    for column in COLUMNS[4:10]:
+    for column in COLUMNS[4:10]:  # Received .. Adjusted / counted
         frame[column] = table[column] if column in table.columns else 0
     frame["Expiring within 90 days"] = expiring.reindex(index, fill_value=0)
     frame = frame.fillna(0).astype("int64").reset_index()
-    frame = frame[(frame[COLUMNS[3:]] != 0).any(axis=1)]
+    frame = frame[(frame[COLUMNS[3:-1]] != 0).any(axis=1)].copy()
+    frame["Check"] = [BELOW_ZERO if closing < 0 else None for closing in frame["Closing"]]
 
     order = items.reset_index(drop=True).reset_index().rename(columns={"index": "item_rank"})
     frame = frame.merge(sites[["site_id", "site_code"]], on="site_id").merge(

@@ -7,6 +7,8 @@ import pandas as pd
 from inventory.settings.services import DEFAULT_SUPPRESSION_THRESHOLD
 from reports.periods import Period
 
+TEMPLATES = {"funder": "Funder workbook", "naloxone": "Naloxone report"}
+
 
 @dataclass(frozen=True)
 class ReportSettings:
@@ -51,6 +53,10 @@ class Sheet:
     frozen_columns: int = 1
     total_row: bool = False
     chart: ChartSpec | None = None
+    # Printed under the table (the suppression mark's meaning, flagged rows explained).
+    footnotes: list[str] = field(default_factory=list)
+    # Rows with a non-empty value in this column are highlighted (e.g. stock below zero).
+    flag_column: str | None = None
 
 
 @dataclass
@@ -62,6 +68,10 @@ class Report:
     generated_at: datetime
     site_codes: list[str] | None
     sheets: list[Sheet]
+
+    @property
+    def template_label(self) -> str:
+        return TEMPLATES[self.template]
 
     def sheet(self, name: str) -> Sheet:
         return next(s for s in self.sheets if s.name == name)

@@ -5,7 +5,7 @@ import pandas as pd
 from reports.funder import _objects
 from reports.indicators import LABELS
 from reports.model import ChartSpec, ReportSettings, Sheet
-from reports.suppression import SuppressionPlan, suppressed_label
+from reports.suppression import SUPPRESSED_MARK, SuppressionPlan
 from reports.tables import collect
 
 SUPPLY = ["naloxone_kits", "naloxone_doses"]
@@ -41,7 +41,7 @@ def build_naloxone_sheets(conn, period, site_ids, settings: ReportSettings,
     hidden = plan_naloxone(agg.site_month, agg.by_site, agg.by_month, agg.total, threshold)
 
     def values(kind_key, row) -> dict:
-        return {LABELS[k]: (suppressed_label(threshold) if (*kind_key, k) in hidden
+        return {LABELS[k]: (SUPPRESSED_MARK if (*kind_key, k) in hidden
                             else int(row[k])) for k in KEYS}
 
     names = agg.sites.set_index("site_id")

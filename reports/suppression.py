@@ -1,6 +1,8 @@
 """Small-cell suppression of counts of people and person-events.
 
-Primary: a count from 1 to threshold-1 is hidden and shown as ``"<threshold"``.
+Primary: a count from 1 to threshold-1 is hidden. Every hidden cell, primary or secondary, shows
+the one mark :data:`SUPPRESSED_MARK` - never a value or a bound, which could be false for a cell
+hidden only to protect a neighbour.
 Secondary: cells are tied together by *lines* - a total and the cells that add up to it, on the
 same sheet or across sheets (the Summary's program total is also the total row of "By site" and
 "By month"). Whenever a line holds exactly one hidden cell, that cell could be recovered by
@@ -12,8 +14,13 @@ from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 
-def suppressed_label(threshold: int) -> str:
-    return f"<{threshold}"
+SUPPRESSED_MARK = "*"
+
+
+def footnote(threshold: int) -> str:
+    """What the mark means, printed under every table that may hold it."""
+    return (f"{SUPPRESSED_MARK} hidden to protect privacy: counts of 1–{threshold - 1}, and cells "
+            "from which such a count could be worked out.")
 
 
 def is_small(value: int, threshold: int) -> bool:

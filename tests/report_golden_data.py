@@ -46,7 +46,7 @@ def build() -> dict:
     return {"p0": p0, "p1": p1, "p2": p2, "p3": p3}
 
 
-S = "<3"
+S = "*"  # reports.suppression.SUPPRESSED_MARK, primary and secondary alike
 # Summary, in order: (indicator, value)
 SUMMARY = [
     ("Encounters", 7), ("Unique participants", 4), ("New participants", 3),
@@ -96,23 +96,26 @@ ITEMS = {
           "Naloxone nasal spray 4 mg twin pack": 3},
 }
 # Inventory rows: site, item code, opening, received, in, out, distributed, disposed, adjusted,
-# closing, expiring within 90 days (the NARCAN lot expires 2026-11-15, before Sep 30 + 90 days).
+# closing, expiring within 90 days (the NARCAN lot expires 2026-11-15, before Sep 30 + 90 days),
+# and the Check column: a closing balance below zero is flagged.
+NEG = "Below zero: see Notes"
 INVENTORY = [
-    ("A", "SYR-1ML-28G", 500, 0, 0, 100, 50, 0, 0, 350, 0),
-    ("A", "NARCAN-4MG", 24, 0, 0, 0, 1, 1, 0, 22, 23),
-    ("A", "FTS", 100, 0, 0, 0, 5, 0, 0, 95, 0),
-    ("A", "CONDOM-EXT", 0, 0, 0, 0, 12, 0, 0, -12, 0),
-    ("B", "SYR-1ML-28G", -10, 0, 100, 0, 0, 0, 0, 90, 0),
-    ("B", "SYR-1ML-27G", 0, 200, 0, 0, 30, 0, -5, 165, 0),
-    ("B", "NARCAN-4MG", 0, 0, 0, 0, 3, 0, 0, -3, 0),
-    ("B", "NALOXONE-IM", 0, 0, 0, 0, 2, 0, 0, -2, 0),
-    ("B", "XTS", 0, 0, 0, 0, 4, 0, 0, -4, 0),
-    ("B", "SMOKE-KIT", 0, 0, 0, 0, 2, 0, 0, -2, 0),
+    ("A", "SYR-1ML-28G", 500, 0, 0, 100, 50, 0, 0, 350, 0, None),
+    ("A", "NARCAN-4MG", 24, 0, 0, 0, 1, 1, 0, 22, 23, None),
+    ("A", "FTS", 100, 0, 0, 0, 5, 0, 0, 95, 0, None),
+    ("A", "CONDOM-EXT", 0, 0, 0, 0, 12, 0, 0, -12, 0, NEG),
+    ("B", "SYR-1ML-28G", -10, 0, 100, 0, 0, 0, 0, 90, 0, None),
+    ("B", "SYR-1ML-27G", 0, 200, 0, 0, 30, 0, -5, 165, 0, None),
+    ("B", "NARCAN-4MG", 0, 0, 0, 0, 3, 0, 0, -3, 0, NEG),
+    ("B", "NALOXONE-IM", 0, 0, 0, 0, 2, 0, 0, -2, 0, NEG),
+    ("B", "XTS", 0, 0, 0, 0, 4, 0, 0, -4, 0, NEG),
+    ("B", "SMOKE-KIT", 0, 0, 0, 0, 2, 0, 0, -2, 0, NEG),
 ]
-# Demographics of the 4 participants served (p0: 25-34 only; p3: nothing recorded).
+# Demographics of the 4 participants served (p0: 25-34 only; p3: nothing recorded), with the
+# plain labels of inventory/labels.py.
 DEMOGRAPHICS = {
-    ("Age range", "25–34"): S, ("Age range", "35–44"): S, ("Age range", "not recorded"): S,
-    ("Gender", "woman"): S, ("Gender", "man"): S, ("Gender", "not recorded"): S,
-    ("Race / ethnicity", "white"): S, ("Race / ethnicity", "black"): S,
-    ("Race / ethnicity", "not recorded"): S,
+    ("Age range", "25–34"): S, ("Age range", "35–44"): S, ("Age range", "Not recorded"): S,
+    ("Gender", "Woman"): S, ("Gender", "Man"): S, ("Gender", "Not recorded"): S,
+    ("Race / ethnicity", "White"): S, ("Race / ethnicity", "Black or African American"): S,
+    ("Race / ethnicity", "Not recorded"): S,
 }

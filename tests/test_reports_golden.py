@@ -33,7 +33,22 @@ def workbook_bytes(db):
 
 
 def _rows(ws):
-    return [list(r) for r in ws.iter_rows(min_row=2, values_only=True)]
+    """The table's body: the rows under the header, up to the blank row before the footnotes."""
+    rows = []
+    for row in ws.iter_rows(min_row=2, values_only=True):
+        if all(v is None for v in row):
+            break
+        rows.append(list(row))
+    return rows
+
+
+def _footnotes(ws) -> list[str]:
+    return [ws.cell(row=r, column=1).value for r in range(len(_rows(ws)) + 3, ws.max_row + 1)
+            if ws.cell(row=r, column=1).value]
+
+
+FOOTNOTE = ("* hidden to protect privacy: counts of 1–2, and cells from which such a count "
+            "could be worked out.")
 
 
 def _same(actual, expected):
@@ -88,7 +103,11 @@ def test_items_inventory_and_demographics(workbook_bytes):
 
 
 def test_pandas_reads_the_same_figures(workbook_bytes):
-    sheets = pd.read_excel(io.BytesIO(workbook_bytes), sheet_name=None)
+    lengths = {"Summary": len(golden.SUMMARY), "By site": 3, "By month": 4,
+               "Inventory": len(golden.INVENTORY)}
+    sheets = {name: pd.read_excel(io.BytesIO(workbook_bytes), sheet_name=name,
+                                  nrows=lengths.get(name))
+              for name in ["Summary", "By site", "By month", "Inventory", "Notes"]}
     summary = sheets["Summary"]
     assert summary["Indicator"].tolist() == golden._LABELS
     for (label, expected), actual in zip(golden.SUMMARY, summary["Value"].tolist(), strict=True):
@@ -96,7 +115,7 @@ def test_pandas_reads_the_same_figures(workbook_bytes):
     by_site = sheets["By site"].set_index("Site")
     assert by_site.loc["A", "Encounters"] == 4 and by_site.loc["B", "Encounters"] == 3
     assert by_site.loc["Total", "Syringes distributed"] == 80
-    assert by_site.loc["A", "Unique participants"] == "<3"
+    assert by_site.loc["A", "Unique participants"] == "*"
     by_month = sheets["By month"].set_index("Month")
     for row in golden.BY_MONTH:
         for column, expected in zip(by_month.columns, row[1:], strict=True):
@@ -115,7 +134,10 @@ def test_pandas_reads_the_same_figures(workbook_bytes):
     assert notes["Generated at (UTC)"] == "2026-11-27T09:30:00+00:00"
     assert notes["Sites"] == "All sites"
     rule = notes["Suppression rule"]
-    assert "<3" in rule and "Secondary suppression" in rule
+    assert "from 1 to 2 are hidden and shown as *" in rule and "Secondary suppression" in rule
+    assert "<3" not in rule
+    assert notes["Hidden cells (*)"] == FOOTNOTE
+    assert notes["Inventory: closing below zero"].startswith("A closing balance below zero")
     for label in golden._LABELS:
         assert f"Definition: {label}" in notes
 
@@ -127,9 +149,19 @@ def test_workbook_styling_and_chart(workbook_bytes):
         assert ws["A1"].font.bold
     assert wb["By site"].freeze_panes == "C2"
     assert wb["By site"]["G2"].value == 50 and wb["By site"]["G2"].number_format == "#,##0"
-    assert wb["By site"]["E2"].value == "<3" and wb["By site"]["E2"].alignment.horizontal == "right"
+    assert wb["By site"]["E2"].value == "*" and wb["By site"]["E2"].alignment.horizontal == "right"
+    for name in ("Summary", "By site", "By month", "Demographics"):
+        assert _footnotes(wb[name]) == [FOOTNOTE], name
+    assert _footnotes(wb["Items"]) == [] and _footnotes(wb["Notes"]) == []
+    inventory = wb["Inventory"]
+    assert _footnotes(inventory) == [
+        "Below zero: the ledger shows more handed out or moved away than was recorded as "
+        "received; a stock count or a late receipt resolves it."]
+    flagged = [r for r in range(2, 12) if inventory.cell(row=r, column=1).fill.fgColor.rgb
+               == "00FCE4D6"]
+    assert flagged == [5, 8, 9, 10, 11]  # the five rows of golden.INVENTORY below zero
     assert wb["Summary"]["B8"].number_format == "0.00"  # the return ratio
-    assert wb["By month"][f"A{wb['By month'].max_row}"].font.bold  # the Total row
+    assert wb["By month"]["A5"].value == "Total" and wb["By month"]["A5"].font.bold
     with zipfile.ZipFile(io.BytesIO(workbook_bytes)) as archive:
         charts = [n for n in archive.namelist() if n.startswith("xl/charts/chart")]
         assert len(charts) == 1
@@ -138,7 +170,8 @@ def test_workbook_styling_and_chart(workbook_bytes):
     assert "<barChart>" in chart and '<grouping val="stacked"' in chart
     assert chart.count("<ser>") == 9 and "'By month'!$A$2:$A$4" in chart
     assert "drawing" in drawing_rels  # the chart hangs off the third sheet, By month
-    assert wb["Notes"].column_dimensions["B"].width == 100
+    assert wb["Notes"].column_dimensions["B"].width == 110
+    assert wb["Notes"]["B2"].alignment.wrap_text
 
 
 def test_both_ways_of_finding_closing_stock_agree(db):
@@ -164,8 +197,8 @@ def test_site_filter_and_csv_zip(db):
                        report.sheet("Summary").frame["Value"]))
     # Only site B: 3 encounters, one a month -> the months are hidden, the total is not.
     assert summary["Encounters"] == 3 and summary["Syringes distributed"] == 30
-    assert report.sheet("By month").frame["Encounters"].tolist() == ["<3", "<3", "<3", 3]
-    assert summary["New participants"] == "<3"  # p0 was first seen in June, so only p3
+    assert report.sheet("By month").frame["Encounters"].tolist() == ["*", "*", "*", 3]
+    assert summary["New participants"] == "*"  # p0 was first seen in June, so only p3
     assert report.sheet("By site").frame["Site"].tolist() == ["B", "Total"]
     buffer = io.BytesIO()
     write_csv_zip(report, buffer)
@@ -174,4 +207,4 @@ def test_site_filter_and_csv_zip(db):
         assert names == ["summary.csv", "by-site.csv", "by-month.csv", "items.csv",
                          "inventory.csv", "demographics.csv", "notes.csv"]
         summary_csv = pd.read_csv(io.BytesIO(archive.read("summary.csv")), encoding="utf-8-sig")
-    assert summary_csv["Value"].tolist()[:3] == ["3", "<3", "<3"]
+    assert summary_csv["Value"].tolist()[:3] == ["3", "*", "*"]

@@ -17,7 +17,7 @@ from reports.funder import plan_suppression
 from reports.indicators import LABELS, PERSON_KEYS
 from reports.naloxone import plan_naloxone
 from reports.periods import parse_quarter
-from reports.suppression import SuppressionPlan, derivable_cells, suppressed_label
+from reports.suppression import SUPPRESSED_MARK, SuppressionPlan, derivable_cells
 from tests import report_factories as f
 
 counts = st.integers(min_value=0, max_value=30)
@@ -115,7 +115,7 @@ def test_secondary_suppression_picks_the_next_smallest_cell():
         plan.add(key, value)
     plan.line(["a", "b", "c", "d"], "t")
     assert plan.solve() == {"a", "c"}  # 12 is the smallest non-zero visible cell
-    assert suppressed_label(11) == "<11"
+    assert SUPPRESSED_MARK == "*"
 
 
 def _wipe(db):
@@ -150,7 +150,7 @@ def test_workbook_on_random_data(db, rows):
     report = f.run_report("funder", parse_quarter("FY2027Q1", 7, "America/Chicago"))
     summary = dict(zip(report.sheet("Summary").frame["Indicator"],
                        report.sheet("Summary").frame["Value"]))
-    label = suppressed_label(11)
+    label = SUPPRESSED_MARK
     for name in ("By site", "By month"):
         frame = report.sheet(name).frame
         body, total = frame.iloc[:-1], frame.iloc[-1]

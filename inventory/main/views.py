@@ -12,6 +12,7 @@ from inventory.catalog.models import Item, Lot, Site
 from inventory.encounters.models import Encounter
 from inventory.errors import NotFound
 from inventory.extensions import db
+from inventory.labels import label
 from inventory.settings.services import current_settings, local_day_bounds, local_today
 from inventory.stock.models import StockBalance
 
@@ -22,6 +23,12 @@ bp = Blueprint("main", __name__)
 def _role_lists() -> dict:
     """Role lists the templates need (the navigation shows Reports to these roles)."""
     return {"REPORT_READERS": REPORT_READERS}
+
+
+@bp.app_template_filter("code_label")
+def _code_label(code: str | None, kind: str) -> str:
+    """``{{ item.category|code_label('category') }}``: the plain label from inventory/labels.py."""
+    return label(kind, code)
 
 
 def _visible_sites() -> list[Site]:

@@ -10,9 +10,10 @@ from marshmallow import Schema, ValidationError, fields, validate
 from inventory.auth.permissions import REPORT_READERS, require_roles
 from inventory.errors import InvalidInput
 from inventory.reporting import services
-from inventory.reporting.chart import bar_chart
+from inventory.reporting.chart import bar_charts
 from reports import TEMPLATES
 from reports.csvzip import write_csv_zip
+from reports.suppression import footnote
 from reports.xlsx import write_xlsx
 
 bp = Blueprint("reporting", __name__, url_prefix="/reports")
@@ -56,7 +57,7 @@ def index():
     settings = services.settings()
     quarters = [(q.code, q.label) for q in services.recent_quarters(settings)]
     context = {"settings": settings, "quarters": quarters, "sites": services.all_sites(),
-               "templates": TEMPLATES, "errors": {}, "report": None, "chart": None,
+               "templates": TEMPLATES, "errors": {}, "report": None, "charts": [],
                "query": request.query_string.decode()}
     try:
         args = _args()
@@ -73,7 +74,8 @@ def index():
         context["errors"] = exc.errors
         return render_template("reporting/index.html", **context), 422
     chart_sheet = next((s for s in report.sheets if s.chart is not None), None)
-    context.update(report=report, chart=bar_chart(chart_sheet) if chart_sheet else None)
+    context.update(report=report, charts=bar_charts(chart_sheet) if chart_sheet else [],
+                   footnote=footnote(settings.suppression_threshold))
     return render_template("reporting/index.html", **context)
 
 
