@@ -142,3 +142,13 @@ def test_two_app_processes_share_the_counters_in_redis(app, user, database_url):
         assert redis_client.dbsize() > 0
     finally:
         redis_client.flushdb()
+
+
+def test_with_redis_down_sign_ins_still_work_and_are_counted_in_memory(app, user, database_url):
+    # Nothing listens on port 6399: the limiter falls back to this process's memory.
+    done = subprocess.run(
+        [sys.executable, "-c", _PROCESS, database_url, "redis://127.0.0.1:6399/0", "7", "wrong",
+         "5"], capture_output=True, text=True, timeout=120,
+        env={**os.environ, "PYTHONWARNINGS": "ignore"})
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == ["200"] * 5 + ["429", "429"]
