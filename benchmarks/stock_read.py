@@ -63,7 +63,7 @@ def main() -> int:
 
     from inventory import create_app
     from inventory.auth.models import User
-    from inventory.auth.services import create_token
+    from inventory.auth.tokens import create_token
     from inventory.extensions import db
     from inventory.stock.models import StockBalance, StockEventLine
 

@@ -2,6 +2,23 @@
 import os
 
 
+def env_flag(name: str) -> bool | None:
+    """A yes/no setting from the environment: "1", "true", "yes", "on" or their opposites;
+    None when unset or empty."""
+    value = os.environ.get(name, "").strip().lower()
+    if not value:
+        return None
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(f"{name} must be 1/0, true/false, yes/no or on/off, not {value!r}")
+
+
+def _env_int(name: str, default: int = 0) -> int:
+    return int(os.environ.get(name) or default)
+
+
 class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY")
     # HMAC key for participant codes; lives outside the database (env or instance file).
@@ -15,6 +32,25 @@ class Config:
     AUTO_UPGRADE_SQLITE = True
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    # None: on unless the app runs in debug or testing mode (inventory.auth.sessions).
+    SESSION_COOKIE_SECURE = env_flag("SESSION_COOKIE_SECURE")
+    # Flask-Login: "basic" marks a session not fresh when its browser or address changes;
+    # "strong" ends it (a van's tablet changing mobile networks is then signed out).
+    SESSION_PROTECTION = os.environ.get("SESSION_PROTECTION", "basic")
+    # How many proxies in front set each X-Forwarded-* header (0: do not trust it).
+    PROXY_FIX = {key: _env_int(f"PROXY_FIX_X_{key.upper()}")
+                 for key in ("for", "proto", "host", "port", "prefix")}
+    # Strict-Transport-Security max-age (seconds) on answers served over TLS; 0: none.
+    HSTS_MAX_AGE = int(os.environ.get("HSTS_MAX_AGE") or 31_536_000)
+    # Sign-in throttling: shared counters in Redis when set, else per process in memory.
+    REDIS_URL = os.environ.get("REDIS_URL")
+    RATELIMIT_HEADERS_ENABLED = False
+    # Redis down: count in this process's memory rather than refuse every sign-in.
+    RATELIMIT_SWALLOW_ERRORS = True
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    # Failed sign-ins allowed (limits syntax), per account and per client address.
+    LOGIN_LIMIT_ACCOUNT = os.environ.get("LOGIN_LIMIT_ACCOUNT", "5 per 15 minutes")
+    LOGIN_LIMIT_ADDRESS = os.environ.get("LOGIN_LIMIT_ADDRESS", "5 per minute")
     WTF_CSRF_TIME_LIMIT = None
 
     API_TITLE = "Outreach Supply Tracker API"

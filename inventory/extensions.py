@@ -1,4 +1,6 @@
 """Flask extensions, created unbound and initialised in :func:`inventory.create_app`."""
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -29,3 +31,5 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 api = ProblemApi()
+# Sign-in throttling (inventory.auth.throttle); no limits on anything else.
+limiter = Limiter(key_func=get_remote_address)

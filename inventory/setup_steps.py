@@ -111,8 +111,12 @@ def register_database(app: Flask) -> None:
 
 
 def register_auth(app: Flask) -> None:
-    from inventory.auth import loaders
+    from inventory import security_headers
+    from inventory.auth import loaders, sessions, throttle
 
+    security_headers.init_app(app)
+    throttle.init_app(app)
+    sessions.init_app(app)
     loaders.init_app(app)
 
 
@@ -123,12 +127,13 @@ def register_errors(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from inventory.account.views import bp as account_bp
     from inventory.admin.views import bp as admin_bp
     from inventory.auth.views import bp as auth_bp
     from inventory.main.views import bp as main_bp
     from inventory.reporting.views import bp as reporting_bp
 
-    for blueprint in (auth_bp, main_bp, admin_bp, reporting_bp):
+    for blueprint in (auth_bp, main_bp, admin_bp, reporting_bp, account_bp):
         app.register_blueprint(blueprint)
 
 

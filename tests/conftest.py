@@ -11,7 +11,7 @@ from sqlalchemy import create_engine, text
 
 from inventory import create_app
 from inventory.catalog.seed import seed_catalogue
-from inventory.extensions import db as _db
+from inventory.extensions import db as _db, limiter
 from inventory.stock.seed import seed_reasons
 from tests import factories
 
@@ -70,6 +70,7 @@ def app(database_url, tmp_path_factory):
         "PARTICIPANT_CODE_SECRET": "test-participant-secret",
         "WTF_CSRF_ENABLED": False,
         "SQLITE_BUSY_TIMEOUT_MS": 60_000,
+        "RATELIMIT_STORAGE_URI": "memory://",  # tests/test_login_throttle.py tries Redis
     })
     app.test_client_class = RequestScopedClient
     with app.app_context():
@@ -93,6 +94,7 @@ def db(app):
     """The database, emptied and seeded with the standard catalogue and reasons, in an app context."""
     with app.app_context():
         _empty_all_tables()
+        limiter.reset()  # failed sign-ins of earlier tests do not count
         seed_catalogue()
         seed_reasons()
         _db.session.commit()
@@ -123,9 +125,7 @@ def login_as(client, db):
     def _login(role: str, sites=()):
         user = factories.make_user(role=role, sites=sites)
         _db.session.commit()
-        with client.session_transaction() as session:
-            session["_user_id"] = str(user.id)
-            session["_fresh"] = True
+        factories.sign_in(client, user)
         return user
 
     return _login

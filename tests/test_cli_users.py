@@ -30,10 +30,10 @@ def test_create_user_with_sites(cli, db, make_site):
 
 def test_create_user_prompts_for_the_password_twice(cli, db):
     result = cli.invoke(args=["create-user", "rep@example.org", "--role", "reporter"],
-                        input="s3cret-pass\ns3cret-pass\n")
+                        input="s3cret-passphrase\ns3cret-passphrase\n")
     assert result.exit_code == 0, result.output
     user = db.session.scalar(select(User).where(User.email == "rep@example.org"))
-    assert verify_password(user.password_hash, "s3cret-pass")
+    assert verify_password(user.password_hash, "s3cret-passphrase")
 
 
 @pytest.mark.parametrize("args, message", [

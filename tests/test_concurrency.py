@@ -308,8 +308,7 @@ def test_writers_queue_timeout_is_503_not_500(setup, impatient, database_url):
     before = row_counts()
     _db.session.commit()
     web = impatient.test_client()
-    with web.session_transaction() as session:
-        session["_user_id"] = str(admin.id)
+    factories.sign_in(web, admin)
     fd = os.open(database_url.removeprefix("sqlite:///") + "-writers.lock", os.O_RDWR | os.O_CREAT)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)

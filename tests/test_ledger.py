@@ -1,4 +1,4 @@
-"""The ledger rules of DESIGN.md, exercised through the services and the API."""
+"""The ledger rules of docs/design.md, exercised through the services and the API."""
 import uuid
 from datetime import UTC, datetime, timedelta
 

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 import pytest
 from sqlalchemy import select
 
-from inventory.auth.models import User
+from inventory.auth.models import ApiToken, User
 from inventory.encounters.models import Encounter
 from inventory.extensions import db as _db
 from tests import factories
@@ -31,7 +31,8 @@ FORM_POST_OK = (200, 302, 400, 422)  # a form answered (re-shown or accepted), n
 
 @dataclass(frozen=True)
 class Route:
-    url: str                      # may use {site}, {enc}, {user_id}, {site_id}, {item_id}
+    url: str                      # may use {site}, {enc}, {user_id}, {site_id}, {item_id},
+    #                               {token_id}
     allowed: frozenset            # roles that get an ``ok`` status
     ok: tuple = (200,)
     anon: str = "login"           # "login" (redirect), "401" (problem+json) or "public"
@@ -106,6 +107,23 @@ TABLE: dict[tuple[str, str], Route] = {
                                                        ok=FORM_POST_OK),
     ("/admin/settings", "GET"): Route("/admin/settings", ADMINS),
     ("/admin/settings", "POST"): Route("/admin/settings", ADMINS, ok=FORM_POST_OK),
+    ("/account/password", "GET"): Route("/account/password", EVERYONE),
+    ("/account/password", "POST"): Route("/account/password", EVERYONE, ok=FORM_POST_OK, form={
+        "current_password": "wrong", "password": "a new long passphrase",
+        "password_confirm": "a new long passphrase"}),
+    ("/account/tokens", "GET"): Route("/account/tokens", EVERYONE),
+    ("/account/tokens", "POST"): Route("/account/tokens", EVERYONE, ok=FORM_POST_OK,
+                                       form={"name": "matrix"}),
+    # The token is another user's: not found, whoever asks (admins use /admin/tokens).
+    ("/account/tokens/<int:token_id>/revoke", "POST"): Route(
+        "/account/tokens/{token_id}/revoke", EVERYONE, ok=(404,), form={"x": "1"}),
+    ("/admin/tokens", "GET"): Route("/admin/tokens", ADMINS),
+    ("/admin/tokens/<int:token_id>/revoke", "POST"): Route(
+        "/admin/tokens/{token_id}/revoke", ADMINS, ok=(302,), form={"x": "1"}),
+    ("/admin/users/<int:user_id>/end-sessions", "POST"): Route(
+        "/admin/users/{user_id}/end-sessions", ADMINS, ok=(302,), form={"x": "1"}),
+    ("/admin/users/<int:user_id>/require-new-password", "POST"): Route(
+        "/admin/users/{user_id}/require-new-password", ADMINS, ok=(302,), form={"x": "1"}),
     ("/reports/", "GET"): Route("/reports/", REPORT_READERS),
     ("/reports/download.xlsx", "GET"): Route(
         "/reports/download.xlsx?period=month&month=2026-10", REPORT_READERS),
@@ -127,7 +145,9 @@ def world(client, make_site):
                                json=receipt_body(site, [receipt_line(ITEM, 500)]))
         assert response.status_code == 201, response.get_json()
     other = fast_user("staff", sites=[SITE_B])
-    return {"admin": admin, "user_id": other.id, "site_id": factories.make_site(SITE_B).id,
+    factories.make_token(other)
+    token_id = _db.session.scalar(select(ApiToken.id).where(ApiToken.user_id == other.id))
+    return {"admin": admin, "user_id": other.id, "token_id": token_id, "site_id": factories.make_site(SITE_B).id,
             "item_id": factories.item(ITEM).id, "client": client}
 
 
@@ -148,9 +168,7 @@ def _callers(app, role: str):
     token = factories.make_token(api_user)
     _db.session.commit()
     page_client = app.test_client()
-    with page_client.session_transaction() as session:
-        session["_user_id"] = str(page_user.id)
-        session["_fresh"] = True
+    factories.sign_in(page_client, page_user)
     return app.test_client(), {"Authorization": f"Bearer {token}"}, page_client, {}
 
 
@@ -213,7 +231,8 @@ def test_role_matrix(app, world, rule, method):
         for site in ((SITE_A, SITE_B) if route.sited else (SITE_A,)):
             enc_id = _encounter(world, site) if "{enc}" in route.url else None
             url = route.url.format(site=site, enc=enc_id, user_id=world["user_id"],
-                                   site_id=world["site_id"], item_id=world["item_id"])
+                                   site_id=world["site_id"], item_id=world["item_id"],
+                                   token_id=world["token_id"])
             kwargs = {"headers": headers}
             if method == "POST":
                 if route.body is not None:

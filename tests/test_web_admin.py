@@ -117,7 +117,7 @@ def test_create_user_with_role_and_sites(client, admin, make_site, db):
     ({"sites": ["GHOST"]}, "not a valid choice"),
     ({"role": "superuser"}, "Not a valid choice"),
     ({"password_confirm": "something else entirely"}, "Passwords differ"),
-    ({"password": "short", "password_confirm": "short"}, "at least 8"),
+    ({"password": "short", "password_confirm": "short"}, "at least 12"),
 ])
 def test_create_user_bad_input_shows_message_and_writes_nothing(client, admin, make_site,
                                                                 make_user, db, change, message):

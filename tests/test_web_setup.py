@@ -59,7 +59,7 @@ def test_setup_page_shows_the_form(fresh):
     ("timezone", "", "This field is required"),
     ("fiscal_year_start_month", "13", "Not a valid choice"),
     ("password_confirm", "something else entirely", "Passwords differ"),
-    ("password", "short", "at least 8"),
+    ("password", "short", "at least 12"),
     ("email", "not-an-email", "valid email"),
     ("program_name", "", "This field is required"),
     ("suppression_threshold", "1", "at least 2"),

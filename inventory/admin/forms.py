@@ -48,6 +48,12 @@ class PasswordResetForm(FlaskForm):
                              validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH)])
     password_confirm = PasswordField(
         "Password again", validators=[DataRequired(), EqualTo("password", "Passwords differ.")])
+    require_change = BooleanField("The user must choose a new password at next sign-in",
+                                  default=True)
+
+
+class UserActionForm(FlaskForm):
+    """No fields: the CSRF token of a button (require a new password, sign out everywhere)."""
 
 
 class SiteForm(FlaskForm):

@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from inventory.admin import services
 from inventory.admin.forms import (ItemForm, PasswordResetForm, SettingsForm, SiteForm,
-                                   UserCreateForm, UserEditForm)
+                                   UserActionForm, UserCreateForm, UserEditForm)
 from inventory.audit.services import recent_entries
 from inventory.auth import services as users
 from inventory.auth.forms import attach_error
@@ -84,9 +84,29 @@ def user_edit(user_id: int):
 def user_password(user_id: int):
     user = users.get_user(user_id)
     form = PasswordResetForm()
-    done = _save(form, lambda: users.set_password(user, form.password.data, actor=current_user),
-                 f"Password for {user.email} reset.", url_for("admin.user_list"))
+    done = _save(form, lambda: users.set_password(user, form.password.data, actor=current_user,
+                                                  require_change=form.require_change.data),
+                 f"Password for {user.email} reset; their sessions are ended.",
+                 url_for("admin.user_list"))
     return done or _form_page("admin/password_form.html", form, user=user)
+
+
+@bp.route("/users/<int:user_id>/require-new-password", methods=["POST"])
+def user_require_new_password(user_id: int):
+    user = users.get_user(user_id)
+    done = _save(UserActionForm(), lambda: users.require_password_change(user, actor=current_user),
+                 f"{user.email} must choose a new password at next sign-in.",
+                 url_for("admin.user_edit", user_id=user.id))
+    return done or redirect(url_for("admin.user_edit", user_id=user.id))
+
+
+@bp.route("/users/<int:user_id>/end-sessions", methods=["POST"])
+def user_end_sessions(user_id: int):
+    user = users.get_user(user_id)
+    done = _save(UserActionForm(), lambda: users.end_sessions(user, actor=current_user),
+                 f"{user.email} is signed out on every device.",
+                 url_for("admin.user_edit", user_id=user.id))
+    return done or redirect(url_for("admin.user_edit", user_id=user.id))
 
 
 # --- Sites -------------------------------------------------------------------------------------

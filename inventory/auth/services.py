@@ -1,10 +1,9 @@
-"""Users and API tokens: create, update, check passwords. Services flush; the caller commits.
+"""Users: create, update, passwords, sign-ins and sessions. Services flush; the caller commits.
 
 Errors: :class:`inventory.errors.InvalidInput` naming the field (``email``, ``role``, ``sites``,
 ``password``) for bad input; :class:`inventory.errors.NotFound` for an unknown user.
 """
 import re
-import secrets
 from collections.abc import Iterable
 from functools import cache
 
@@ -12,15 +11,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from inventory.audit.services import record
-from inventory.auth.loaders import token_digest
-from inventory.auth.models import ROLES, ApiToken, User
-from inventory.auth.passwords import hash_password, verify_password
+from inventory.auth.models import ROLES, User, new_session_token
+from inventory.auth.passwords import hash_password, is_common, verify_password
 from inventory.catalog.models import Site
 from inventory.errors import InvalidInput, NotFound
 from inventory.extensions import db
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-MIN_PASSWORD_LENGTH = 8
+MIN_PASSWORD_LENGTH = 12
 
 
 def normalise_email(email: str) -> str:
@@ -46,8 +44,12 @@ def _check_role(role: str) -> str:
 
 
 def _check_password(password: str | None) -> str:
+    """``password`` when it is long enough and not a common one; else InvalidInput(password)."""
     if not password or len(password) < MIN_PASSWORD_LENGTH:
         raise InvalidInput(f"Password must be at least {MIN_PASSWORD_LENGTH} characters.",
+                           field="password")
+    if is_common(password):
+        raise InvalidInput("This password is on a list of common passwords; choose another.",
                            field="password")
     return password
 
@@ -123,10 +125,45 @@ def update_user(user: User, role: str, site_codes: Iterable[str], active: bool, 
     return user
 
 
-def set_password(user: User, password: str, actor=None) -> None:
-    """Replace a user's password; audited (without the password). Raises InvalidInput(password)."""
+def set_password(user: User, password: str, actor=None, require_change: bool = False) -> None:
+    """Replace a user's password and end all their sessions; audited (without the password).
+
+    ``require_change``: the user must choose a new one at next sign-in (an admin's reset).
+    Raises InvalidInput(password) for a short or common password.
+    """
     user.password_hash = hash_password(_check_password(password))
-    record("reset_password", "user", user.id, {"email": user.email}, actor)
+    user.must_change_password = bool(require_change)
+    user.session_token = new_session_token()
+    record("reset_password", "user", user.id,
+           {"email": user.email, "require_change": bool(require_change)}, actor)
+
+
+def change_own_password(user: User, current: str, new: str) -> None:
+    """A signed-in user replaces their password. Ends their other sessions (the caller signs
+    this one in again). Raises InvalidInput: ``current_password`` wrong, ``password`` short,
+    common or unchanged."""
+    if not verify_password(user.password_hash, current or ""):
+        raise InvalidInput("Your current password is not right.", field="current_password")
+    if new == current:
+        raise InvalidInput("Choose a password different from the current one.",
+                           field="password")
+    user.password_hash = hash_password(_check_password(new))
+    user.must_change_password = False
+    user.session_token = new_session_token()
+    record("change_password", "user", user.id, {"email": user.email}, user)
+
+
+def require_password_change(user: User, actor=None) -> None:
+    """Make ``user`` choose a new password at next sign-in, and end their sessions; audited."""
+    user.must_change_password = True
+    user.session_token = new_session_token()
+    record("require_password_change", "user", user.id, {"email": user.email}, actor)
+
+
+def end_sessions(user: User, actor=None) -> None:
+    """Sign ``user`` out on every device: every session cookie issued so far stops working."""
+    user.session_token = new_session_token()
+    record("end_sessions", "user", user.id, {"email": user.email}, actor)
 
 
 def authenticate(email: str, password: str) -> User | None:
@@ -141,22 +178,16 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
-def create_token(email: str, actor=None) -> str:
-    """Create an API token for the user with ``email`` and return it; only its SHA-256 is kept.
-
-    Raises InvalidInput(field="email") when no such user exists or the user is deactivated.
-    """
-    user = user_by_email(email)
-    if user is None:
-        raise InvalidInput(f"No user with email {normalise_email(email)}.", field="email")
-    if not user.active:
-        raise InvalidInput(f"User {user.email} is deactivated.", field="email")
-    token = secrets.token_urlsafe(32)
-    row = ApiToken(user_id=user.id, token_hash=token_digest(token), prefix=token[:8])
-    db.session.add(row)
-    db.session.flush()
-    record("create", "api_token", row.id, {"email": user.email, "prefix": row.prefix}, actor)
-    return token
+def record_sign_in(email: str, user: User | None, address: str | None) -> None:
+    """Audit a sign-in: ``login`` for ``user``, ``login_failed`` when None (the email as typed,
+    cut to 254 characters; never the password)."""
+    if user is not None:
+        record("login", "user", user.id, {"email": user.email, "address": address}, user)
+    else:
+        typed = normalise_email(email if isinstance(email, str) else "")[:254]
+        # NUL and lone surrogates cannot be stored (PostgreSQL, UTF-8): keep the rest.
+        typed = typed.replace("\x00", "").encode("utf-8", "replace").decode("utf-8")
+        record("login_failed", "user", None, {"email": typed, "address": address})
 
 
 def admin_exists() -> bool:

@@ -2,13 +2,15 @@
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_limiter.errors import RateLimitExceeded
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy.exc import IntegrityError
 
 from inventory.admin.services import complete_setup
 from inventory.auth.forms import LoginForm, SetupForm, attach_error
-from inventory.auth.services import authenticate
-from inventory.database import reads_only
+from inventory.auth.services import authenticate, end_sessions, record_sign_in
+from inventory.auth.throttle import limit_sign_ins, mark_failed
+from inventory.database import begin_write, reads_only
 from inventory.errors import DomainError
 from inventory.extensions import db
 from inventory.first_run import setup_done
@@ -48,22 +50,39 @@ def _safe_next(target: str | None) -> str:
 
 @bp.route("/login", methods=["GET", "POST"])
 @reads_only  # the password check (argon2) must not hold SQLite's write lock
+@limit_sign_ins
 def login():
     if current_user.is_authenticated:
         return redirect(_safe_next(request.args.get("next")))
     form = LoginForm()
     if form.validate_on_submit():
         user = authenticate(form.email.data, form.password.data)
+        begin_write(db.session)  # the audit entry, after the password check
+        record_sign_in(form.email.data, user, request.remote_addr)
+        db.session.commit()
         if user is not None:
             login_user(user)
             return redirect(_safe_next(request.args.get("next")))
+        mark_failed()
         form.form_errors.append("Wrong email or password, or the account is deactivated.")
     return render_template("auth/login.html", form=form)
 
 
+@bp.errorhandler(RateLimitExceeded)
+def _too_many_sign_ins(_exc):
+    form = LoginForm()
+    form.form_errors.append("Too many failed sign-ins for this account or from this device. "
+                            "Wait 15 minutes and try again, or ask an admin to reset the password.")
+    return render_template("auth/login.html", form=form), 429
+
+
 @bp.route("/logout", methods=["POST"])
-@reads_only
 def logout():
+    """Sign out. The session token is replaced, so every copy of this user's session cookie,
+    on any device, stops working."""
+    if current_user.is_authenticated:
+        end_sessions(current_user, actor=current_user)
+        db.session.commit()
     logout_user()
     flash("You are signed out.", "info")
     return redirect(url_for("auth.login"))

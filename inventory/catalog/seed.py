@@ -1,4 +1,4 @@
-"""The standard catalogue of DESIGN.md, seeded on first run; admins edit it afterwards."""
+"""The standard catalogue of docs/design.md, seeded on first run; admins edit it afterwards."""
 from sqlalchemy import func, select
 
 from inventory.catalog.models import Item

@@ -7,10 +7,10 @@ from inventory.extensions import db
 
 
 def register_commands(app: Flask) -> None:
-    from inventory.cli import demo, ledger, users
+    from inventory.cli import demo, ledger, maintenance, users
     from inventory.reporting import cli as reporting
 
-    for module in (demo, ledger, users, reporting):
+    for module in (demo, ledger, users, reporting, maintenance):
         for command in module.COMMANDS:
             app.cli.add_command(command)
 
