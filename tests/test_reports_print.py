@@ -94,6 +94,11 @@ def test_an_ampersand_in_the_program_name_prints_as_itself(db):
     assert wb["Summary"].oddHeader.center.text.startswith("Harm && Hope · ")
 
 
+def _page_text(pdf, number: int) -> str:
+    return subprocess.run([_tool("pdftotext"), "-layout", "-f", str(number), "-l", str(number),
+                           str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+
+
 def _pages_by_sheet(pdf, sheet_names) -> dict[str, list[int]]:
     """PDF page numbers per sheet, from the footer's sheet name at the start of a text line."""
     pdfinfo = subprocess.run([_tool("pdfinfo"), str(pdf)], capture_output=True, text=True,
@@ -101,9 +106,7 @@ def _pages_by_sheet(pdf, sheet_names) -> dict[str, list[int]]:
     count = int(re.search(r"^Pages:\s+(\d+)", pdfinfo, re.M).group(1))
     pages: dict[str, list[int]] = {name: [] for name in sheet_names}
     for number in range(1, count + 1):
-        text = subprocess.run([_tool("pdftotext"), "-layout", "-f", str(number), "-l",
-                               str(number), str(pdf), "-"], capture_output=True, text=True,
-                              check=True).stdout
+        text = _page_text(pdf, number)
         footer = [line.strip() for line in text.splitlines() if "Page " in line][-1]
         name = next(n for n in sorted(sheet_names, key=len, reverse=True)
                     if footer.startswith(n))
@@ -132,6 +135,13 @@ def test_seed_demo_quarter_prints_in_at_most_twenty_pages(app, db, tmp_path):
     total = sum(len(p) for p in pages.values())
     assert total <= MAX_DEMO_PAGES, pages
     assert pages["Summary"] == [1] and all(pages[n] for n in names), pages
+    for name in names:  # every page repeats the header row and names its rows
+        first_column = str(report.sheet(name).frame.columns[0])
+        for number in pages[name]:
+            text = _page_text(pdf, number)
+            assert first_column in text and "Riverside Harm Reduction Program" in text, number
+    inventory = [_page_text(pdf, n) for n in pages["Inventory"]]
+    assert len(inventory) > 1 and all("Item code" in t for t in inventory)
     for index, name in enumerate(names, start=1):
         first = pages[name][0]
         stem = artifact_path("workbook", f"{index}-{name.lower().replace(' ', '-')}")
