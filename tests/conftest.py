@@ -75,7 +75,9 @@ def app(database_url, tmp_path_factory):
     app.test_client_class = RequestScopedClient
     with app.app_context():
         upgrade()
-    return app
+    yield app
+    with app.app_context():  # close the pool's connections now, not whenever gc finds them
+        _db.engine.dispose()
 
 
 def _empty_all_tables() -> None:

@@ -147,6 +147,7 @@ def world(client, make_site):
     other = fast_user("staff", sites=[SITE_B])
     factories.make_token(other)
     token_id = _db.session.scalar(select(ApiToken.id).where(ApiToken.user_id == other.id))
+    _db.session.commit()
     return {"admin": admin, "user_id": other.id, "token_id": token_id, "site_id": factories.make_site(SITE_B).id,
             "item_id": factories.item(ITEM).id, "client": client}
 
