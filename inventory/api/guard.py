@@ -1,8 +1,9 @@
 """A ``before_request`` hook holding every API request to :mod:`inventory.input_rules` before
 any schema parses it, so each field of every endpoint, present or future, is covered once:
 
-- a query parameter (name or value) or a path segment with NUL or a lone surrogate: 422 naming
-  the parameter;
+- a path segment with NUL or a lone surrogate: 422 naming it (on a page: 404, such a path names
+  nothing); a query parameter (name or value) likewise: 422 naming the parameter (pages check
+  their own query strings: forms show the message);
 - a JSON body nested deeper than MAX_JSON_DEPTH, or so deep that Python's parser gives up:
   400 naming ``body``;
 - a string (or key) in the JSON body with NUL or a lone surrogate: 422 naming its dotted path
@@ -12,7 +13,7 @@ A body that is not JSON at all is left to the schema parser, which answers 400 a
 """
 import json
 
-from flask import request
+from flask import abort, request
 
 from inventory.api.problems import problem
 from inventory.input_rules import BAD_TEXT_MESSAGE, bad_text, first_bad_json
@@ -27,11 +28,14 @@ def _refuse(field: str, message: str, status: int = 422):
 
 def check_input():
     """Refuse bad text and over-deep JSON in an API request (see the module docstring)."""
-    if not is_api_request():
-        return None
+    api = is_api_request()
     for name, value in (request.view_args or {}).items():
         if isinstance(value, str) and bad_text(value):
+            if not api:
+                abort(404)
             return _refuse(name, BAD_TEXT_MESSAGE)
+    if not api:
+        return None
     for name, value in request.args.items(multi=True):
         if bad_text(name) or bad_text(value):
             return _refuse(name if not bad_text(name) else "query", BAD_TEXT_MESSAGE)

@@ -52,6 +52,13 @@ def _args() -> dict:
     return ReportArgs().load(raw, unknown="exclude")
 
 
+def _field_messages(exc: ValidationError) -> dict[str, list[str]]:
+    """Messages by field; a list field's messages (keyed by index) go to the field itself."""
+    return {name: (messages if isinstance(messages, list)
+                   else [m for sub in messages.values() for m in sub])
+            for name, messages in exc.messages.items()}
+
+
 def _request(args: dict) -> services.ReportRequest:
     return services.ReportRequest(
         period_kind=args["period"], quarter=args["quarter"], month=args["month"],
@@ -69,7 +76,7 @@ def index():
     try:
         args = _args()
     except ValidationError as exc:
-        context.update(errors=exc.messages, args=request.args)
+        context.update(errors=_field_messages(exc), args=request.args)
         return render_template("reporting/index.html", **context), 422
     context["args"] = args
     if "period" not in request.args:
