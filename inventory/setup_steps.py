@@ -141,9 +141,11 @@ def register_api(app: Flask) -> None:
     api.init_app(app)
     register_resources(api)
     app.before_request(check_body)
+    from inventory.api.docs import bp as api_docs
     from inventory.api.guard import check_input
 
     app.before_request(check_input)
+    app.register_blueprint(api_docs)
 
 
 def register_cli(app: Flask) -> None:
