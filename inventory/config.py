@@ -30,6 +30,8 @@ class Config:
     # Seconds between WAL checkpoints in a web process's background thread; 0: in requests.
     SQLITE_CHECKPOINT_INTERVAL = float(os.environ.get("SQLITE_CHECKPOINT_INTERVAL", 0.2))
     AUTO_UPGRADE_SQLITE = True
+    # An occurred_at older than this many days is refused unless a coordinator or admin back-dates.
+    OCCURRED_AT_MAX_AGE_DAYS = int(os.environ.get("OCCURRED_AT_MAX_AGE_DAYS", 365))
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     # None: on unless the app runs in debug or testing mode (inventory.auth.sessions).

@@ -55,6 +55,11 @@ def set_transaction_mode(mode: str) -> None:
     _mode.set(mode)
 
 
+def transaction_mode() -> str:
+    """The mode set for the current context (see :func:`set_transaction_mode`)."""
+    return _mode.get()
+
+
 # Per SQLite engine: the writers' lock file and how long to wait for it (the busy timeout).
 _writer_queues: "WeakKeyDictionary[Engine, tuple[str, float]]" = WeakKeyDictionary()
 

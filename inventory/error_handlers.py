@@ -4,7 +4,8 @@ from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from inventory.request_kind import is_api_request
-from inventory.api.problems import from_domain_error, from_http_exception, problem
+from inventory.api.problems import (from_domain_error, from_http_exception, passed_on_headers,
+                                    problem)
 from inventory.database import READ, set_transaction_mode
 from inventory.errors import DomainError
 from inventory.extensions import db
@@ -27,7 +28,7 @@ def init_app(app: Flask) -> None:
         if is_api_request():
             return from_http_exception(exc)
         if exc.code and exc.code >= 400:
-            return render_template("error.html", error=exc), exc.code
+            return render_template("error.html", error=exc), exc.code, passed_on_headers(exc)
         return exc
 
     @app.errorhandler(DomainError)

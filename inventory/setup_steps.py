@@ -53,6 +53,9 @@ def register_extensions(app: Flask) -> None:
     # bearer-token API calls do not.
     app.config["WTF_CSRF_CHECK_DEFAULT"] = False
     csrf.init_app(app)
+    from inventory import routing
+
+    routing.init_app(app, api)  # before any blueprint adds an <int:...> route
 
 
 def _sqlite_checkpointer(app: Flask, engine):
@@ -143,6 +146,11 @@ def register_api(app: Flask) -> None:
     api.init_app(app)
     register_resources(api)
     app.before_request(check_body)
+    from inventory.api.docs import bp as api_docs
+    from inventory.api.guard import check_input
+
+    app.before_request(check_input)
+    app.register_blueprint(api_docs)
 
 
 def register_cli(app: Flask) -> None:

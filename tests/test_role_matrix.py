@@ -49,6 +49,7 @@ def _api(url, allowed, ok=(200,), **kw):
 TABLE: dict[tuple[str, str], Route] = {
     # --- API v1 ---------------------------------------------------------------------------------
     ("/api/v1/openapi.json", "GET"): Route("/api/v1/openapi.json", EVERYONE, anon="public"),
+    ("/api/v1/docs", "GET"): Route("/api/v1/docs", EVERYONE, anon="public"),
     ("/api/v1/sites", "GET"): _api("/api/v1/sites", EVERYONE),
     ("/api/v1/items", "GET"): _api("/api/v1/items", EVERYONE),
     ("/api/v1/stock", "GET"): _api("/api/v1/stock?site={site}", EVERYONE, sited=True),

@@ -1,9 +1,11 @@
 """How SQLite transactions begin (inventory.database): an API write reads outside any
 transaction and holds the write lock only for the ledger change; nothing writes before it."""
 import pytest
-from sqlalchemy import event
+from flask import request_finished
+from sqlalchemy import event, select
 
-from inventory.database import DEFERRED, WRITE, set_transaction_mode
+from inventory.catalog.models import Site
+from inventory.database import DEFERRED, READ, WRITE, set_transaction_mode, transaction_mode
 from tests import factories
 from tests.api_helpers import (bearer, encounter_body, in_own_context, receipt_body,
                                receipt_line, stocked_site)
@@ -64,14 +66,27 @@ def test_orm_write_before_begin_write_is_refused(app, db):
 
 
 def test_a_request_leaves_the_default_mode_behind(app, db, client):
-    """Code that runs after an API request (CLI, tests) writes in one transaction again."""
+    """Code that runs after an API request (CLI, tests) writes in one transaction again: the
+    request ran in READ (GET) or DEFERRED (API POST) mode, and afterwards the mode is WRITE."""
     factories.make_site(SITE)
     db.session.commit()
-    client.get("/api/v1/sites", headers=bearer("admin"))
-    client.post("/api/v1/encounters", headers=bearer("admin"), json={})
+    during = []
+
+    def record(_sender, **_extra):  # sent after the view, before the request's teardown
+        during.append(transaction_mode())
+
+    with request_finished.connected_to(record, app):
+        response = client.get("/api/v1/sites", headers=bearer("admin"))
+        assert response.status_code == 200
+        assert transaction_mode() == WRITE
+        response = client.post("/api/v1/encounters", headers=bearer("admin"), json={})
+        assert response.status_code == 422
+        assert transaction_mode() == WRITE
+    assert during == [READ, DEFERRED]
     factories.make_site("TXN")
-    db.session.flush()  # would raise in DEFERRED mode
+    db.session.flush()  # would raise RuntimeError in DEFERRED mode
     db.session.commit()
+    assert db.session.scalar(select(Site.code).where(Site.code == "TXN")) == "TXN"
 
 
 def test_a_stock_write_answers_without_reading_after_its_commit(app, db, client, sqlite_only):

@@ -1,10 +1,10 @@
 """Admin forms. WTForms checks shape; the services check the rules and name the field."""
-from flask_wtf import FlaskForm
 from wtforms import (BooleanField, EmailField, IntegerField, PasswordField, SelectField,
                      SelectMultipleField, StringField, widgets)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange
 
+from inventory.forms import Form
 from inventory.auth.forms import MONTHS, VALID_EMAIL, strip
 from inventory.auth.models import ROLES
 from inventory.auth.services import MIN_PASSWORD_LENGTH
@@ -22,7 +22,7 @@ def _choices(values):
     return [SelectChoice(v, v.replace("_", " ")) for v in values]
 
 
-class _UserAccessForm(FlaskForm):
+class _UserAccessForm(Form):
     role = SelectField("Role", choices=_choices(ROLES), validators=[DataRequired()])
     sites = CheckboxListField("Sites (staff see and write only these)", choices=[])
 
@@ -43,7 +43,7 @@ class UserEditForm(_UserAccessForm):
     active = BooleanField("Active (may sign in)")
 
 
-class PasswordResetForm(FlaskForm):
+class PasswordResetForm(Form):
     password = PasswordField("New password",
                              validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH)])
     password_confirm = PasswordField(
@@ -56,14 +56,14 @@ class UserActionForm(FlaskForm):
     """No fields: the CSRF token of a button (require a new password, sign out everywhere)."""
 
 
-class SiteForm(FlaskForm):
+class SiteForm(Form):
     code = StringField("Code", validators=[DataRequired(), Length(max=32)])
     name = StringField("Name", validators=[DataRequired(), Length(max=120)])
     kind = SelectField("Kind", choices=_choices(SITE_KINDS))
     active = BooleanField("Active", default=True)
 
 
-class ItemForm(FlaskForm):
+class ItemForm(Form):
     code = StringField("Code", validators=[DataRequired(), Length(max=40)])
     name = StringField("Name", validators=[DataRequired(), Length(max=160)])
     category = SelectField("Category", choices=_choices(ITEM_CATEGORIES))
@@ -77,7 +77,7 @@ class ItemForm(FlaskForm):
     active = BooleanField("Active", default=True)
 
 
-class SettingsForm(FlaskForm):
+class SettingsForm(Form):
     program_name = StringField("Program name", validators=[DataRequired(), Length(max=120)])
     timezone = StringField("Timezone", validators=[DataRequired(), Length(max=64)])
     fiscal_year_start_month = SelectField("Fiscal year starts in", choices=MONTHS, coerce=int)

@@ -3,7 +3,7 @@
 Each view parses a form, calls one service, commits once. A service's InvalidInput shows the
 form again (422) with the message on the field, and nothing is written.
 """
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from inventory.admin import services
@@ -15,6 +15,7 @@ from inventory.auth.forms import attach_error
 from inventory.auth.permissions import ADMIN, require_roles
 from inventory.errors import DomainError
 from inventory.extensions import db
+from inventory.input_rules import MAX_DB_INT
 from inventory.settings.services import current_settings, save_settings
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -179,6 +180,8 @@ def settings():
 @bp.route("/audit")
 def audit_log():
     page = max(request.args.get("page", 1, type=int), 1)
+    if page > MAX_DB_INT:
+        abort(404)  # no such page, and its offset would overflow the database's integer
     per_page = 100
     entries = recent_entries(limit=per_page + 1, offset=(page - 1) * per_page)
     return render_template("admin/audit.html", entries=entries[:per_page], page=page,

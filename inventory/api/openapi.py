@@ -9,9 +9,20 @@ from http import HTTPStatus
 from apispec import BasePlugin
 from flask_smorest import Api
 from flask_smorest.utils import prepare_response
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
 from inventory.api.problems import PROBLEM_MIMETYPE
+from inventory.input_rules import MAX_DB_INT
+
+# What flask-smorest really sends: the pagination metadata as a JSON text in one header.
+PAGINATION_HEADER = {
+    "description": "Pagination metadata, a JSON object serialised as text: total, total_pages, "
+                   "first_page, last_page, page, previous_page, next_page (integers; the page "
+                   "entries only when they exist).",
+    "schema": {"type": "string",
+               "example": '{"total": 25, "total_pages": 3, "first_page": 1, "last_page": 3, '
+                          '"page": 2, "previous_page": 1, "next_page": 3}'},
+}
 
 
 class ProblemSchema(Schema):
@@ -62,6 +73,25 @@ class ProblemApi(Api):
 
     def _register_error_handlers(self):
         pass
+
+    def _register_pagination_header(self):
+        self.spec.components.header("PAGINATION", PAGINATION_HEADER, lazy=True)
+
+    def register_blueprint(self, blp, **options):
+        """Register ``blp``, its paginated views taking a ``page`` of at most MAX_DB_INT (a 422
+        naming ``page`` beyond, documented as the maximum): the offset it implies must fit the
+        database's integer."""
+        for endpoint in blp._docs.values():
+            for doc in endpoint.values():
+                if not isinstance(doc, dict):
+                    continue  # the route's own "parameters" entry
+                schema = doc.get("pagination", {}).get("parameters", {}).get("schema")
+                if schema is not None:
+                    # The same class flask-smorest parses the query with, so one bound does both.
+                    page = schema._declared_fields["page"]
+                    if not any(getattr(v, "max", None) == MAX_DB_INT for v in page.validators):
+                        page.validators.append(validate.Range(max=MAX_DB_INT))
+        super().register_blueprint(blp, **options)
 
     def _register_responses(self):
         """One lazily registered response per HTTP status (named as ``HTTPStatus``), and

@@ -39,6 +39,13 @@ def flatten_messages(messages, prefix: str = "") -> dict[str, list[str]]:
     return flat
 
 
+def passed_on_headers(exc: HTTPException) -> dict[str, str]:
+    """The headers an HTTP error carries beyond its own body's (``Allow`` on a 405,
+    ``Retry-After``…), for an answer that replaces its body."""
+    return {key: value for key, value in exc.get_headers()
+            if key.lower() not in ("content-type", "content-length")}
+
+
 def from_http_exception(exc: HTTPException) -> Response:
     errors = None
     data = getattr(exc, "data", None) or {}
@@ -58,7 +65,7 @@ def from_http_exception(exc: HTTPException) -> Response:
     }.get(exc.code, exc.description)
     if exc.code in (413, 415):
         errors = {"body": [detail]}  # the body as a whole is what is wrong
-    headers = {}
+    headers = passed_on_headers(exc)
     if exc.code == 401:
         headers["WWW-Authenticate"] = 'Bearer realm="api"'
     return problem(exc.code or 500, exc.name, detail, errors, headers)

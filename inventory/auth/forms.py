@@ -1,9 +1,9 @@
 """Sign-in and first-run setup forms (Flask-WTF: every form carries a CSRF token)."""
-from flask_wtf import FlaskForm
 from wtforms import EmailField, IntegerField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Regexp
 
+from inventory.forms import Form
 from inventory.auth.services import EMAIL_RE, MIN_PASSWORD_LENGTH
 
 VALID_EMAIL = Regexp(EMAIL_RE, message="Enter a valid email address.")
@@ -18,12 +18,12 @@ MONTHS = [SelectChoice(str(n), name) for n, name in enumerate(
      "October", "November", "December"), start=1)]
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
     password = PasswordField("Password", validators=[DataRequired()])
 
 
-class SetupForm(FlaskForm):
+class SetupForm(Form):
     program_name = StringField("Program name", validators=[DataRequired(), Length(max=120)])
     timezone = StringField("Timezone", default="America/New_York",
                            validators=[DataRequired(), Length(max=64)])
@@ -40,7 +40,7 @@ class SetupForm(FlaskForm):
         "Password again", validators=[DataRequired(), EqualTo("password", "Passwords differ.")])
 
 
-def attach_error(form: FlaskForm, exc) -> None:
+def attach_error(form: Form, exc) -> None:
     """Show a service's DomainError next to the field it names (or above the form)."""
     field = form._fields.get(exc.field) if exc.field else None
     if field is None:

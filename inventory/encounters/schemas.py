@@ -1,6 +1,8 @@
 """API schemas for encounters. The participant code goes in, never out."""
 from marshmallow import Schema, fields, validate
 
+from inventory import fields as bounded
+
 from inventory.encounters.models import ENCOUNTER_TYPES, REFERRAL_TYPES
 from inventory.limits import MAX_PEOPLE, MAX_QUANTITY
 from inventory.participants.models import AGE_RANGES, GENDERS, RACE_ETHNICITIES
@@ -19,7 +21,9 @@ class EncounterItemArgs(Schema):
 class EncounterArgs(Schema):
     client_id = fields.UUID(required=True)
     site = fields.String(required=True, validate=validate.Length(min=1, max=32))
-    occurred_at = fields.AwareDateTime(required=True)
+    occurred_at = bounded.AwareDateTime(required=True)
+    # A coordinator or admin records a visit older than OCCURRED_AT_MAX_AGE_DAYS on purpose.
+    backdated = fields.Boolean()
     encounter_type = fields.String(load_default="site", validate=validate.OneOf(ENCOUNTER_TYPES))
     participant_code = fields.String(load_default=None, allow_none=True,
                                      validate=validate.Length(max=40), load_only=True)
@@ -43,8 +47,8 @@ class EncounterFilterArgs(Schema):
     # Repeatable (?site=A&site=B), as for stock.
     site = fields.List(fields.String(validate=validate.Length(min=1, max=32)),
                        validate=validate.Length(max=100))
-    date_from = fields.Date(data_key="from")
-    date_to = fields.Date(data_key="to")
+    date_from = bounded.Date(data_key="from")
+    date_to = bounded.Date(data_key="to")
 
 
 class VoidArgs(Schema):

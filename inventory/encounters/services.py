@@ -54,7 +54,8 @@ def record_encounter(user, data: dict) -> tuple[EncounterRecord, bool]:
 
     def check() -> tuple[list[Line], dict[int, str]]:
         require_active(site, "Site", "site")
-        check_occurred_at(data["occurred_at"])
+        check_occurred_at(data["occurred_at"], user=user,
+                          backdated=data.get("backdated", False))
         lines, seen = [], set()
         for index, raw in enumerate(data["items"]):
             item = item_by_code(raw["item"], f"items.{index}.item", items)

@@ -14,6 +14,7 @@ from inventory.catalog.models import Site
 from inventory.database import read_only_transactions
 from inventory.errors import InvalidInput
 from inventory.extensions import db
+from inventory.input_rules import DATE_MESSAGE, date_in_range
 from reports.model import Report, ReportSettings
 from reports.periods import (Period, PeriodError, calendar_month, date_range, parse_quarter,
                              quarter_containing)
@@ -57,21 +58,30 @@ def resolve_period(req: ReportRequest, report_settings: ReportSettings) -> Perio
         if req.period_kind == "quarter":
             if not req.quarter:
                 raise InvalidInput("Choose a quarter.", field="quarter")
-            return parse_quarter(req.quarter, start, tz)
+            return _within_bounds(parse_quarter(req.quarter, start, tz))
         if req.period_kind == "month":
             try:
                 year, month = (int(p) for p in (req.month or "").split("-"))
             except ValueError:
                 raise InvalidInput("Give the month as YYYY-MM.", field="month") from None
-            return calendar_month(year, month, tz)
+            return _within_bounds(calendar_month(year, month, tz))
         if req.date_from is None or req.date_to is None:
             raise InvalidInput("Give both the first and the last day.", field="date_from")
         if (req.date_to - req.date_from).days > MAX_RANGE_DAYS:
             raise InvalidInput("A date range may span at most three years.", field="date_to")
-        return date_range(req.date_from, req.date_to, tz)
-    except PeriodError as exc:
+        return _within_bounds(date_range(req.date_from, req.date_to, tz))
+    except (PeriodError, ValueError, OverflowError) as exc:
+        # Beyond Python's calendar (year 0 or 10000 and the like) as well as malformed input.
+        message = str(exc) if isinstance(exc, PeriodError) else DATE_MESSAGE
         field = {"quarter": "quarter", "month": "month"}.get(req.period_kind, "date_to")
-        raise InvalidInput(str(exc), field=field) from None
+        raise InvalidInput(message, field=field) from None
+
+
+def _within_bounds(period: Period) -> Period:
+    """``period``, or PeriodError when it leaves the calendar bounds of input_rules."""
+    if not (date_in_range(period.first_day) and date_in_range(period.last_day)):
+        raise PeriodError(DATE_MESSAGE)
+    return period
 
 
 def resolve_sites(codes) -> tuple[list[int] | None, list[str] | None]:

@@ -7,8 +7,10 @@ import io
 from flask import Blueprint, render_template, request, send_file
 from marshmallow import Schema, ValidationError, fields, validate
 
+from inventory import fields as bounded
 from inventory.auth.permissions import REPORT_READERS, require_roles
 from inventory.errors import InvalidInput
+from inventory.input_rules import BAD_TEXT_MESSAGE, bad_text
 from inventory.reporting import services
 from inventory.reporting.chart import bar_charts
 from reports import TEMPLATES
@@ -20,16 +22,22 @@ bp = Blueprint("reporting", __name__, url_prefix="/reports")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def _text(value: str) -> None:
+    if bad_text(value):
+        raise ValidationError(BAD_TEXT_MESSAGE)
+
+
 class ReportArgs(Schema):
     """Query string of the reports page and its downloads."""
 
     period = fields.String(load_default="quarter",
                            validate=validate.OneOf(["quarter", "month", "range"]))
-    quarter = fields.String(load_default=None)
+    quarter = fields.String(load_default=None, validate=[validate.Length(max=20), _text])
     month = fields.String(load_default=None, validate=validate.Regexp(r"^\d{4}-\d{2}$"))
-    date_from = fields.Date(load_default=None, data_key="from")
-    date_to = fields.Date(load_default=None, data_key="to")
-    site = fields.List(fields.String(validate=validate.Length(max=32)), load_default=list)
+    date_from = bounded.Date(load_default=None, data_key="from")
+    date_to = bounded.Date(load_default=None, data_key="to")
+    site = fields.List(fields.String(validate=[validate.Length(max=32), _text]),
+                       load_default=list)
     template = fields.String(load_default="funder", validate=validate.OneOf(list(TEMPLATES)))
 
 
@@ -45,6 +53,13 @@ def _args() -> dict:
     return ReportArgs().load(raw, unknown="exclude")
 
 
+def _field_messages(exc: ValidationError) -> dict[str, list[str]]:
+    """Messages by field; a list field's messages (keyed by index) go to the field itself."""
+    return {name: (messages if isinstance(messages, list)
+                   else [m for sub in messages.values() for m in sub])
+            for name, messages in exc.messages.items()}
+
+
 def _request(args: dict) -> services.ReportRequest:
     return services.ReportRequest(
         period_kind=args["period"], quarter=args["quarter"], month=args["month"],
@@ -58,11 +73,11 @@ def index():
     quarters = [(q.code, q.label) for q in services.recent_quarters(settings)]
     context = {"settings": settings, "quarters": quarters, "sites": services.all_sites(),
                "templates": TEMPLATES, "errors": {}, "report": None, "charts": [],
-               "query": request.query_string.decode()}
+               "query": request.query_string.decode(errors="replace")}
     try:
         args = _args()
     except ValidationError as exc:
-        context.update(errors=exc.messages, args=request.args)
+        context.update(errors=_field_messages(exc), args=request.args)
         return render_template("reporting/index.html", **context), 422
     context["args"] = args
     if "period" not in request.args:

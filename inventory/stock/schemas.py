@@ -1,6 +1,8 @@
 """API schemas for stock: balances, receipts, adjustments and disposals."""
 from marshmallow import Schema, fields, validate
 
+from inventory import fields as bounded
+
 from inventory.limits import MAX_QUANTITY
 
 _code = dict(required=True, validate=validate.Length(min=1, max=64))
@@ -28,13 +30,15 @@ class ReceiptLineArgs(Schema):
     quantity = fields.Integer(strict=True, validate=validate.Range(min=1, max=MAX_QUANTITY))
     cases = fields.Integer(strict=True, validate=validate.Range(min=1, max=MAX_QUANTITY))
     lot = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=64))
-    expires_on = fields.Date(load_default=None, allow_none=True)
+    expires_on = bounded.Date(load_default=None, allow_none=True)
 
 
 class _EventArgs(Schema):
     client_id = fields.UUID(required=True)
     site = fields.String(**_code)
-    occurred_at = fields.AwareDateTime(required=True)
+    occurred_at = bounded.AwareDateTime(required=True)
+    # A coordinator or admin records an event older than OCCURRED_AT_MAX_AGE_DAYS on purpose.
+    backdated = fields.Boolean()
 
 
 class ReceiptArgs(_EventArgs):

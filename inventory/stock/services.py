@@ -2,9 +2,10 @@
 its ``client_id``; the caller commits."""
 from datetime import timedelta
 
+from flask import current_app
 from sqlalchemy.orm import joinedload, selectinload
 
-from inventory.auth.permissions import ensure_site_access
+from inventory.auth.permissions import ADMIN, COORDINATOR, ensure_site_access
 from inventory.catalog.lookup import (existing_lot, item_by_code, lot_for, require_active,
                                       site_and_items)
 from inventory.database import utcnow
@@ -12,6 +13,7 @@ from inventory.encounters.models import Encounter
 from inventory.errors import InvalidInput
 from inventory.extensions import db
 from inventory.idempotency import create_once, fingerprint
+from inventory.input_rules import DATE_MESSAGE, date_in_range
 from inventory.limits import CLOCK_SKEW_SECONDS, MAX_QUANTITY
 from inventory.stock.ledger import Line, post_event
 from inventory.stock.models import StockEvent, StockEventLine, StockReason
@@ -20,12 +22,29 @@ DISPOSAL_REASONS = ("expired", "damaged", "other")
 # Reasons that move stock one way only: a "damaged" line cannot add to the shelf, nor a "found"
 # one take from it. Count variance, other and transfer shortfall go either way.
 REASON_DIRECTIONS = {"expired": -1, "damaged": -1, "lost": -1, "found": 1}
+BACKDATERS = (COORDINATOR, ADMIN)
+DEFAULT_MAX_AGE_DAYS = 365
 
 
-def check_occurred_at(occurred_at, field: str = "occurred_at") -> None:
-    """Raise InvalidInput when ``occurred_at`` is further ahead than the allowed clock skew."""
-    if occurred_at > utcnow() + timedelta(seconds=CLOCK_SKEW_SECONDS):
+def check_occurred_at(occurred_at, field: str = "occurred_at", *, user=None,
+                      backdated: bool = False) -> None:
+    """Raise InvalidInput when ``occurred_at`` is further ahead than the allowed clock skew,
+    outside the calendar bounds (:mod:`inventory.input_rules`), or older than the
+    ``OCCURRED_AT_MAX_AGE_DAYS`` setting (a tablet with a wrong clock would write into closed
+    quarters) unless ``backdated`` by a coordinator or admin (``user``). ``backdated`` from
+    anyone else is refused (field ``backdated``)."""
+    if backdated and getattr(user, "role", None) not in BACKDATERS:
+        raise InvalidInput("Only coordinators and admins may back-date.", field="backdated")
+    if not date_in_range(occurred_at):
+        raise InvalidInput(DATE_MESSAGE, field=field)
+    now = utcnow()
+    if occurred_at > now + timedelta(seconds=CLOCK_SKEW_SECONDS):
         raise InvalidInput("occurred_at is in the future.", field=field)
+    max_age = current_app.config.get("OCCURRED_AT_MAX_AGE_DAYS", DEFAULT_MAX_AGE_DAYS)
+    if not backdated and occurred_at < now - timedelta(days=max_age):
+        raise InvalidInput(
+            f"occurred_at is more than {max_age} days ago; a coordinator or admin may record "
+            "it on purpose with backdated: true.", field=field)
 
 
 def _reason(code: str, note: str | None) -> StockReason:
@@ -56,9 +75,9 @@ def _site_and_items(user, data: dict):
     return site, items
 
 
-def _check_header(site, data: dict) -> None:
+def _check_header(user, site, data: dict) -> None:
     require_active(site, "Site", "site")
-    check_occurred_at(data["occurred_at"])
+    check_occurred_at(data["occurred_at"], user=user, backdated=data.get("backdated", False))
 
 
 def _load_event(event_id: int) -> StockEvent:
@@ -81,7 +100,7 @@ def receive_stock(user, data: dict) -> tuple[StockEvent, bool]:
     print_ = fingerprint({**data, "kind": "receipt"})
 
     def check():
-        _check_header(site, data)
+        _check_header(user, site, data)
         lines = []
         for index, raw in enumerate(data["lines"]):
             field = f"lines.{index}"
@@ -140,7 +159,7 @@ def adjust_stock(user, data: dict, kind: str = "adjustment") -> tuple[StockEvent
     print_ = fingerprint({**data, "kind": kind})
 
     def check():
-        _check_header(site, data)
+        _check_header(user, site, data)
         reason = _reason(data["reason"], data.get("note"))
         if kind == "disposal" and reason.code not in DISPOSAL_REASONS:
             raise InvalidInput(f"Disposal reasons are {', '.join(DISPOSAL_REASONS)}.",
