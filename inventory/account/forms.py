@@ -1,5 +1,5 @@
 """A user's own account: new password, API tokens."""
-from flask_wtf import FlaskForm
+from inventory.forms import Form
 from wtforms import PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length
@@ -10,7 +10,7 @@ EXPIRY_CHOICES = [SelectChoice("", "Never"), SelectChoice("30", "In 30 days"),
                   SelectChoice("90", "In 90 days"), SelectChoice("365", "In a year")]
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(Form):
     current_password = PasswordField("Current password", validators=[DataRequired()])
     password = PasswordField("New password",
                              validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH)])
@@ -18,7 +18,7 @@ class ChangePasswordForm(FlaskForm):
         "New password again", validators=[DataRequired(), EqualTo("password", "Passwords differ.")])
 
 
-class TokenForm(FlaskForm):
+class TokenForm(Form):
     name = StringField("Name (what the token is for)", validators=[Length(max=80)])
     expires_days = SelectField("Expires", choices=EXPIRY_CHOICES, default="")
 

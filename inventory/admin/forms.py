@@ -52,7 +52,7 @@ class PasswordResetForm(Form):
                                   default=True)
 
 
-class UserActionForm(FlaskForm):
+class UserActionForm(Form):
     """No fields: the CSRF token of a button (require a new password, sign out everywhere)."""
 
 
