@@ -45,8 +45,9 @@ def test_no_page_breaks_the_content_security_policy(page, live_url, make_login_u
         assert response.status == 200, path
         assert "script-src 'self'" in response.headers["content-security-policy"]
     # The chart's legend (once an inline style="background") still shows its colours.
-    swatch = page.locator(".legend .swatch rect").first
-    assert swatch.get_attribute("fill").startswith("#")
+    swatch = page.locator(".legend .swatch").first
+    colour = swatch.evaluate("el => getComputedStyle(el).backgroundColor")
+    assert colour not in ("", "rgba(0, 0, 0, 0)", "transparent")
     box = page.locator(".legend .swatch").first.bounding_box()
     assert box["width"] > 8 and box["height"] > 8
     page.screenshot(path=artifact_path("screenshots", f"report-csp-{viewport['width']}.png"),
