@@ -2,9 +2,9 @@
 
 Staff are assigned site A only; every route that concerns a site is tried at A and at B.
 Anonymous callers get 401 problem+json from the API and the login page elsewhere. A route the
-table does not list fails ``test_every_route_is_in_the_table``: add new routes here.
+table does not list fails ``test_every_route_is_in_the_table``: add new routes here or, for a
+new area, in ``tests/role_routes/<area>.py`` (see ``tests/role_table.py``).
 """
-from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import pytest
@@ -16,35 +16,9 @@ from inventory.extensions import db as _db
 from tests import factories
 from tests.api_helpers import (PROBLEM, adjustment_body, assert_problem, bearer, encounter_body,
                                fast_user, receipt_body, receipt_line, row_counts)
-
-ANON, STAFF, COORD, REPORTER, ADMIN = "anonymous", "staff", "coordinator", "reporter", "admin"
-ROLES = (ANON, STAFF, COORD, REPORTER, ADMIN)
-EVERYONE = frozenset({STAFF, COORD, REPORTER, ADMIN})
-WRITERS = frozenset({STAFF, COORD, ADMIN})
-ENCOUNTER_READERS = WRITERS
-REPORT_READERS = frozenset({COORD, REPORTER, ADMIN})
-ADMINS = frozenset({ADMIN})
-ITEM = "SYR-1ML-28G"
-SITE_A, SITE_B = "RMA", "RMB"
-FORM_POST_OK = (200, 302, 400, 422)  # a form answered (re-shown or accepted), not refused
-
-
-@dataclass(frozen=True)
-class Route:
-    url: str                      # may use {site}, {enc}, {user_id}, {site_id}, {item_id},
-    #                               {token_id}
-    allowed: frozenset            # roles that get an ``ok`` status
-    ok: tuple = (200,)
-    anon: str = "login"           # "login" (redirect), "401" (problem+json) or "public"
-    anon_ok: tuple = (200,)       # statuses for anonymous when anon == "public"
-    sited: bool = False           # try at site A and at site B
-    body: object = None           # callable(site_code) -> JSON body (API POSTs)
-    form: dict = field(default_factory=dict)  # form data (page POSTs)
-
-
-def _api(url, allowed, ok=(200,), **kw):
-    return Route(url=url, allowed=allowed, ok=ok, anon="401", **kw)
-
+from tests.role_table import (ADMIN, ADMINS, ANON, COORD, ENCOUNTER_READERS, EVERYONE,
+                              FORM_POST_OK, ITEM, REPORT_READERS, REPORTER, ROLES, SITE_A, SITE_B,
+                              STAFF, WRITERS, Route, _api, area_routes)
 
 TABLE: dict[tuple[str, str], Route] = {
     # --- API v1 ---------------------------------------------------------------------------------
@@ -131,6 +105,7 @@ TABLE: dict[tuple[str, str], Route] = {
     ("/reports/download.zip", "GET"): Route(
         "/reports/download.zip?period=month&month=2026-10", REPORT_READERS),
 }
+TABLE.update(area_routes())
 # Served to anyone by design: not part of the matrix.
 UNCHECKED = {("/static/<path:filename>", "GET")}
 
@@ -232,9 +207,10 @@ def test_role_matrix(app, world, rule, method):
                            else (page_client, page_headers))
         for site in ((SITE_A, SITE_B) if route.sited else (SITE_A,)):
             enc_id = _encounter(world, site) if "{enc}" in route.url else None
+            extra = route.prepare(world, site) if route.prepare else {}
             url = route.url.format(site=site, enc=enc_id, user_id=world["user_id"],
                                    site_id=world["site_id"], item_id=world["item_id"],
-                                   token_id=world["token_id"])
+                                   token_id=world["token_id"], **extra)
             kwargs = {"headers": headers}
             if method == "POST":
                 if route.body is not None:
