@@ -38,6 +38,8 @@ def register_resources(api: Api) -> None:
     from inventory.catalog.api import blp as catalog
     from inventory.encounters.api import blp as encounters
     from inventory.stock.api import blp as stock
+    from inventory.counts.api import blp as counts  # issue 12: counts and transfers
+    from inventory.transfers.api import blp as transfers
 
-    for blueprint in (catalog, stock, encounters):
+    for blueprint in (catalog, stock, encounters, transfers, counts):
         api.register_blueprint(blueprint)
