@@ -135,8 +135,9 @@ def register_blueprints(app: Flask) -> None:
     from inventory.auth.views import bp as auth_bp
     from inventory.main.views import bp as main_bp
     from inventory.reporting.views import bp as reporting_bp
+    from inventory.stock.pages import blueprints as stock_pages  # issue 12: receive … counts
 
-    for blueprint in (auth_bp, main_bp, admin_bp, reporting_bp, account_bp):
+    for blueprint in (auth_bp, main_bp, admin_bp, reporting_bp, account_bp, *stock_pages()):
         app.register_blueprint(blueprint)
 
 

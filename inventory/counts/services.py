@@ -75,10 +75,11 @@ def save_counted(user, count_id: int, counted: dict[int, int | None]) -> Count:
     count = get_count(user, count_id, for_update=True)
     if count.status != "open":
         raise Conflict("This count was already submitted.", field="id")
-    for line in count.lines:
+    for index, line in enumerate(count.lines):
         if line.id in counted:
             if counted[line.id] is not None and counted[line.id] < 0:
-                raise InvalidInput("A count cannot be below zero.", field=f"line-{line.id}")
+                raise InvalidInput("A count cannot be below zero.",
+                                   field=f"lines.{index}.counted")
             line.counted = counted[line.id]
     db.session.flush()
     return count
@@ -172,18 +173,20 @@ def submit_count(user, count_id: int) -> Count:
     """Submit an open count from the page: every line must have been counted (0 included).
     Submitting a submitted count again changes nothing.
 
-    Raises NotFound, Forbidden, InvalidInput (a line not counted, naming ``line-<id>``).
+    Raises NotFound, Forbidden, InvalidInput (a line not counted, naming
+    ``lines.<index in count.lines>.counted``).
     """
     count = get_count(user, count_id)
-    missing = [line for line in count.lines if line.counted is None]
+    missing = [index for index, line in enumerate(count.lines) if line.counted is None]
     if count.status == "open" and missing:
         raise InvalidInput("Enter a figure for every line (0 when none is there).",
-                           field=f"line-{missing[0].id}")
+                           field=f"lines.{missing[0]}.counted")
     begin_write(db.session)
     count = get_count(user, count_id, for_update=True)
     if count.status != "open":
         return count
     wanted = [(line.item_id, line.lot_id, line.counted) for line in count.lines]
-    _post_count(user, count, utcnow(), wanted, [f"line-{line.id}" for line in count.lines])
+    _post_count(user, count, utcnow(), wanted,
+                [f"lines.{index}.counted" for index in range(len(count.lines))])
     db.session.flush()
     return count
