@@ -132,7 +132,8 @@ class ReceiptForm(LinesForm):
                 "expires_on": line.expires_on.data}.items() if v is not None})
         return {"client_id": self.client_uuid(), "site": site_code, "occurred_at": now,
                 "document_ref": (self.document_ref.data or "").strip() or None,
-                "for_disposal": bool(self.for_disposal.data), "lines": lines}
+                "for_disposal": bool(self.for_disposal and self.for_disposal.data),
+                "lines": lines}
 
 
 class DisposalLineForm(SubForm):
