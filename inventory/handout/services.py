@@ -1,0 +1,64 @@
+"""What the handout screen needs from the server: the sites a user may log at, and the screen's
+configuration (choices with their labels, the participant-code recipe, the program timezone)."""
+from sqlalchemy import select
+
+from inventory.admin.services import list_sites
+from inventory.auth.permissions import STAFF, ensure_site_access
+from inventory.catalog.models import Site
+from inventory.encounters.models import ENCOUNTER_TYPES, REFERRAL_TYPES
+from inventory.errors import NotFound
+from inventory.extensions import db
+from inventory.labels import label
+from inventory.participants.models import AGE_RANGES, GENDERS, RACE_ETHNICITIES
+from inventory.settings.services import current_settings
+
+# Prompts that build a participant code the person can give again at every visit without
+# telling anything identifying: 2 letters, 4 digits, 1 letter (e.g. "MA0612B").
+DEFAULT_CODE_RECIPE = (
+    {"prompt": "First two letters of mother's first name", "kind": "letters", "length": 2},
+    {"prompt": "Month of birth (two digits)", "kind": "digits", "length": 2},
+    {"prompt": "Day of birth (two digits)", "kind": "digits", "length": 2},
+    {"prompt": "First letter of the city of birth", "kind": "letters", "length": 1},
+)
+
+
+def handout_sites(user) -> list[Site]:
+    """Active sites where ``user`` may log handouts (staff: only their assigned sites)."""
+    if user.role == STAFF:
+        return sorted((s for s in user.sites if s.active), key=lambda s: s.code)
+    return list_sites(include_inactive=False)
+
+
+def handout_site(user, code: str) -> Site:
+    """The site ``code`` for the screen. Raises NotFound (no such site) or Forbidden (staff not
+    assigned to it)."""
+    site = db.session.scalar(select(Site).where(Site.code == code))
+    if site is None:
+        raise NotFound(f"No site {code}.", field="site")
+    ensure_site_access(user, site)
+    return site
+
+
+def code_recipe() -> list[dict]:
+    """The program's participant-code prompts (the default recipe until admins set one)."""
+    return [dict(step) for step in DEFAULT_CODE_RECIPE]
+
+
+def _choices(kind: str, codes) -> list[dict]:
+    return [{"code": code, "label": label(kind, code)} for code in codes]
+
+
+def screen_choices() -> dict:
+    """The fixed choices of the form, with their English labels (message ids)."""
+    return {
+        "encounter_types": _choices("encounter_type", ENCOUNTER_TYPES),
+        "referrals": _choices("referral", REFERRAL_TYPES),
+        "age_ranges": _choices("age_range", AGE_RANGES),
+        "genders": _choices("gender", GENDERS),
+        "race_ethnicities": _choices("race_ethnicity", RACE_ETHNICITIES),
+    }
+
+
+def screen_config(site: Site) -> dict:
+    """What the screen's JavaScript reads from the page (no participant data, nothing secret)."""
+    return {"site": site.code, "site_name": site.name, "timezone": current_settings().timezone}
