@@ -3,6 +3,7 @@ from inventory.audit.models import AuditEntry
 from inventory.auth.models import ApiToken, User, user_site
 from inventory.catalog.models import Item, Lot, Site
 from inventory.encounters.models import Encounter, EncounterItem, EncounterReferral
+from inventory.kits.models import Kit, KitItem
 from inventory.participants.models import Participant
 from inventory.reporting.models import LedgerMonth, LedgerMonthTotal
 from inventory.settings.models import ProgramSettings
@@ -10,6 +11,7 @@ from inventory.stock.models import StockBalance, StockEvent, StockEventLine, Sto
 
 __all__ = [
     "ApiToken", "AuditEntry", "Encounter", "EncounterItem", "EncounterReferral", "Item",
+    "Kit", "KitItem",
     "LedgerMonth", "LedgerMonthTotal", "Lot", "Participant", "ProgramSettings", "Site",
     "StockBalance", "StockEvent", "StockEventLine", "StockReason", "User", "user_site",
 ]

@@ -18,7 +18,7 @@ from inventory.first_run import setup_done
 bp = Blueprint("auth", __name__)
 
 # Paths that work before setup: the setup page itself (static files and the API are never sent).
-_SETUP_EXEMPT_PREFIXES = ("/setup", "/static/", "/api/")
+_SETUP_EXEMPT_PREFIXES = ("/setup", "/static/", "/api/", "/language/", "/i18n/")
 
 
 @bp.before_app_request
