@@ -10,17 +10,8 @@ from inventory.errors import NotFound
 from inventory.extensions import db
 from inventory.labels import label
 from inventory.participants.models import AGE_RANGES, GENDERS, RACE_ETHNICITIES
+from inventory.participants.recipe import Prompt, parse_recipe
 from inventory.settings.services import current_settings
-
-# Prompts that build a participant code the person can give again at every visit without
-# telling anything identifying: 2 letters, 4 digits, 1 letter (e.g. "MA0612B").
-DEFAULT_CODE_RECIPE = (
-    {"prompt": "First two letters of mother's first name", "kind": "letters", "length": 2},
-    {"prompt": "Month of birth (two digits)", "kind": "digits", "length": 2},
-    {"prompt": "Day of birth (two digits)", "kind": "digits", "length": 2},
-    {"prompt": "First letter of the city of birth", "kind": "letters", "length": 1},
-)
-
 
 def handout_sites(user) -> list[Site]:
     """Active sites where ``user`` may log handouts (staff: only their assigned sites)."""
@@ -39,9 +30,9 @@ def handout_site(user, code: str) -> Site:
     return site
 
 
-def code_recipe() -> list[dict]:
-    """The program's participant-code prompts (the default recipe until admins set one)."""
-    return [dict(step) for step in DEFAULT_CODE_RECIPE]
+def code_recipe() -> list[Prompt]:
+    """The program's participant-code prompts (the default recipe unless admins set one)."""
+    return list(parse_recipe(current_settings().participant_code_recipe))
 
 
 def _choices(kind: str, codes) -> list[dict]:

@@ -53,9 +53,3 @@ def manifest():
     """The web app manifest: install the handout screen to the home screen."""
     return _root_file(_static_folder() / "manifest.webmanifest", "application/manifest+json")
 
-
-@bp.record_once
-def _plain_gettext(state):
-    # The templates mark their text with _(); until Flask-Babel is set up, it is shown as is.
-    state.app.jinja_env.globals.setdefault(
-        "_", lambda text, **values: text % values if values else text)

@@ -7,6 +7,7 @@ const VERSION = "handout-shell-v1";
 const SHELL = [
   "/static/css/app.css",
   "/static/css/handout.css",
+  "/static/css/i18n.css",
   "/static/js/handout/main.js",
   "/static/js/handout/i18n.js",
   "/static/js/handout/outbox.js",
@@ -19,6 +20,8 @@ const SHELL = [
   "/static/icons/handout-512.png",
   "/static/icons/handout.svg",
   "/manifest.webmanifest",
+  "/i18n/en.json",
+  "/i18n/es.json",
 ];
 const CATALOGUE = ["/api/v1/items", "/api/v1/kits"];
 const NETWORK_WAIT_MS = 4000;

@@ -30,11 +30,11 @@ function stepperTile(item) {
   const controls = element("div", {class: "stepper-controls"});
   controls.append(
     element("button", {type: "button", class: "step", "data-step": "-1",
-                       "aria-label": t("Remove one: {name}", {name: item.name})}, "−"),
+                       "aria-label": t("Remove one %(item)s", {item: item.name})}, "−"),
     element("input", {type: "text", inputmode: "numeric", pattern: "[0-9]*", autocomplete: "off",
                       id, value: "0", "data-max": String(MAX_QUANTITY)}),
     element("button", {type: "button", class: "step", "data-step": "1",
-                       "aria-label": t("Add one: {name}", {name: item.name})}, "+"),
+                       "aria-label": t("Add one %(item)s", {item: item.name})}, "+"),
   );
   tile.append(controls);
   return tile;

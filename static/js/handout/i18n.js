@@ -1,19 +1,19 @@
-// Translations of the screen's own messages. The catalogue (/i18n/<lang>.json) maps English
-// message ids to the page language; a message missing from it is shown in English.
-let catalogue = {};
+// Translations of the screen's own messages, from /i18n/<lang>.json ({"lang", "messages":
+// {English id: translation}}). A message missing from it is shown in English.
+let messages = {};
 
 export async function loadCatalogue(lang) {
   if (!lang || lang === "en") return;
   try {
     const response = await fetch(`/i18n/${encodeURIComponent(lang)}.json`, {credentials: "same-origin"});
-    if (response.ok) catalogue = await response.json();
+    if (response.ok) messages = (await response.json()).messages || {};
   } catch (error) {
-    // Offline with no cached catalogue: English it is.
+    // Offline with no kept catalogue: English it is.
   }
 }
 
-/** The translation of `message`, with `{name}` placeholders filled from `values`. */
+/** The translation of `message`, with `%(name)s` placeholders filled from `values`. */
 export function t(message, values = {}) {
-  const text = typeof catalogue[message] === "string" && catalogue[message] ? catalogue[message] : message;
-  return text.replace(/\{(\w+)\}/g, (whole, name) => (name in values ? String(values[name]) : whole));
+  const text = typeof messages[message] === "string" && messages[message] ? messages[message] : message;
+  return text.replace(/%\((\w+)\)s/g, (whole, name) => (name in values ? String(values[name]) : whole));
 }

@@ -34,12 +34,12 @@ async function refreshBadge() {
   const count = records.length;
   const badge = $("#sync-badge");
   badge.querySelector('[data-part="count"]').textContent =
-    count ? t("{count} unsynced", {count}) : t("All synced");
+    count ? t("%(count)s unsynced", {count}) : t("All synced");
   const last = lastSync();
   badge.querySelector('[data-part="last"]').textContent = last
-    ? t("Last sync {time}", {time: last.toLocaleTimeString(document.documentElement.lang || "en",
+    ? t("Last synced: %(time)s", {time: last.toLocaleTimeString(document.documentElement.lang || "en",
                                                              {hour: "2-digit", minute: "2-digit"})})
-    : t("Not synced yet on this device");
+    : t("Never synced");
   badge.querySelector('[data-part="net"]').textContent = navigator.onLine ? t("Online") : t("Offline");
   badge.classList.toggle("has-pending", count > 0);
   drawConflicts(records.filter((record) => record.state === "conflict"));
@@ -60,7 +60,7 @@ function drawConflicts(records) {
     const drop = document.createElement("button");
     drop.type = "button";
     drop.className = "button conflict-drop";
-    drop.textContent = t("Remove from this device");
+    drop.textContent = t("Discard");
     row.append(text, retry, drop);
     return row;
   }));
@@ -105,12 +105,12 @@ async function start() {
     const status = $("#save-status");
     const body = form.body();
     if (!body) {
-      status.textContent = t("Nothing to save yet: tap a kit or add items.");
+      status.textContent = t("Nothing to save yet.");
       return;
     }
     await outbox.add(body);
     form.reset();
-    status.textContent = t("Handout queued.");
+    status.textContent = t("Queued");
     status.dataset.state = "queued";
     refreshBadge();
     sync.run("save");

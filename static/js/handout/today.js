@@ -71,7 +71,7 @@ export class Today {
       for (const line of encounter.items) totals.set(line.item, (totals.get(line.item) || 0) + line.quantity);
     }
     this.section.querySelector("#today-summary").textContent =
-      live.length === 1 ? t("1 handout today.") : t("{count} handouts today.", {count: live.length});
+      `${t("Handouts today")}: ${live.length}`;
     const table = this.section.querySelector("#today-totals");
     table.hidden = totals.size === 0;
     table.tBodies[0].replaceChildren(...[...totals].map(([code, quantity]) => {
@@ -90,14 +90,14 @@ export class Today {
     const items = encounter.items.map((line) => `${line.quantity} × ${this.hooks.itemName(line.item)}`).join(", ");
     row.append(element("span", {class: "recent-text"}, `${time} · ${items || t("no items")}`));
     if (encounter.void) {
-      row.append(element("span", {class: "recent-void"}, t("Voided: {reason}", {reason: encounter.void_reason || ""})));
+      row.append(element("span", {class: "recent-void"}, `${t("Voided")}: ${encounter.void_reason || ""}`));
       return row;
     }
     row.append(element("button", {type: "button", class: "button void-open",
-                                  "aria-label": t("Void handout of {time}", {time})}, t("Void")));
+                                  "aria-label": t("Void handout of %(time)s", {time})}, t("Void")));
     const form = element("form", {class: "void-form", hidden: ""});
     const inputId = `void-reason-${encounter.id}`;
-    form.append(element("label", {for: inputId}, t("Reason for voiding")),
+    form.append(element("label", {for: inputId}, t("Reason")),
                 element("input", {type: "text", id: inputId, maxlength: "200", autocomplete: "off"}),
                 element("button", {type: "submit", class: "button"}, t("Void handout")),
                 element("p", {class: "error", role: "alert"}));
@@ -121,7 +121,7 @@ export class Today {
     const reason = form.querySelector("input").value.trim();
     const error = form.querySelector(".error");
     if (!reason) {
-      error.textContent = t("Give a reason to void this handout.");
+      error.textContent = t("Reason is required.");
       return;
     }
     const id = form.closest("li").dataset.encounter;
