@@ -1,0 +1,85 @@
+"""Helpers of the handout screen's browser tests: a site with stock and a staff member, the
+page opened and ready, and the server's view of what arrived."""
+from sqlalchemy import func, select
+
+from inventory.encounters.models import Encounter
+from inventory.extensions import db
+from tests import factories
+from tests.api_helpers import receipt_body, receipt_line
+from tests.browser.conftest import sign_in
+
+SITE = "VAN1"
+OTHER_SITE = "VAN2"
+
+
+def stock_site(code: str, items=("SYR-1ML-28G", "COOKER", "COTTON", "TOURNIQUET")) -> None:
+    """Site ``code`` with 500 of each of ``items`` received (lot LOT-1), written through the
+    receipt service as an admin would."""
+    from inventory.stock.schemas import ReceiptArgs
+    from inventory.stock.services import receive_stock
+
+    factories.make_site(code)
+    coordinator = factories.make_user(role="coordinator")
+    db.session.flush()
+    body = receipt_body(code, [receipt_line(item, 500) for item in items])
+    receive_stock(coordinator, ReceiptArgs().load(body))
+    db.session.commit()
+
+
+def open_screen(page, base_url: str, site: str = SITE) -> None:
+    """Go to the handout screen of ``site`` and wait until its script has drawn the kits."""
+    page.goto(f"{base_url}/sites/{site}/handout")
+    page.wait_for_selector("body[data-handout-ready=true]")
+
+
+def wait_for_worker(page) -> None:
+    """Wait until the service worker controls the page and keeps this page's HTML."""
+    page.wait_for_function("""async () => {
+        if (!navigator.serviceWorker.controller) return false;
+        return !!(await caches.match(location.pathname));
+    }""", polling=100)
+
+
+def badge(page) -> str:
+    return page.get_by_role("status").filter(has_text="synced").inner_text()
+
+
+def encounters(site: str | None = None) -> list[Encounter]:
+    """Encounters on the server (a fresh read: the server commits in another thread)."""
+    db.session.rollback()
+    stmt = select(Encounter).order_by(Encounter.id)
+    if site:
+        from inventory.catalog.models import Site
+
+        stmt = stmt.join(Site, Site.id == Encounter.site_id).where(Site.code == site)
+    found = list(db.session.scalars(stmt))
+    return found
+
+
+def encounter_count() -> int:
+    db.session.rollback()
+    count = db.session.scalar(select(func.count()).select_from(Encounter))
+    db.session.rollback()
+    return count
+
+
+def outbox_dump(page) -> list[dict]:
+    """Every record in the page's IndexedDB outbox."""
+    return page.evaluate("""() => new Promise((resolve, reject) => {
+        const open = indexedDB.open("outreach-handouts");
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+            const db = open.result;
+            const all = db.transaction("outbox").objectStore("outbox").getAll();
+            all.onsuccess = () => { resolve(all.result); db.close(); };
+            all.onerror = () => reject(all.error);
+        };
+    })""")
+
+
+def staff_signed_in(page, base_url, make_login_user, sites=(SITE,), email=None) -> str:
+    make_login_user("admin")  # setup is over
+    email = make_login_user("staff", sites=[factories.make_site(code) for code in sites],
+                            email=email)
+    sign_in(page, base_url, email)
+    return email
