@@ -1,5 +1,7 @@
 """Helpers of the handout screen's browser tests: a site with stock and a staff member, the
 page opened and ready, and the server's view of what arrived."""
+import time
+
 from sqlalchemy import func, select
 
 from inventory.encounters.models import Encounter
@@ -32,12 +34,13 @@ def open_screen(page, base_url: str, site: str = SITE) -> None:
     page.wait_for_selector("body[data-handout-ready=true]")
 
 
-def wait_for_worker(page) -> None:
+def wait_for_worker(page, timeout: float = 10) -> None:
     """Wait until the service worker controls the page and keeps this page's HTML."""
-    page.wait_for_function("""async () => {
-        if (!navigator.serviceWorker.controller) return false;
-        return !!(await caches.match(location.pathname));
-    }""", polling=100)
+    page.wait_for_function("() => !!navigator.serviceWorker.controller", polling=100)
+    deadline = time.monotonic() + timeout
+    while not page.evaluate("async () => !!(await caches.match(location.pathname))"):
+        assert time.monotonic() < deadline, "the service worker did not keep the page"
+        page.wait_for_timeout(100)
 
 
 def badge(page) -> str:

@@ -67,7 +67,9 @@ function drawConflicts(records) {
 }
 
 function exportPending() {
-  outbox.all().then((records) => {
+  outbox.all().then((all) => {
+    // A file leaves the app's control: participant codes stay out of it (privacy red line).
+    const records = all.map(({body: {participant_code: _code, ...body}, ...record}) => ({...record, body}));
     const blob = new Blob([JSON.stringify({exported_at: new Date().toISOString(), records}, null, 2)],
                           {type: "application/json"});
     const link = document.createElement("a");
