@@ -265,3 +265,4 @@ def test_editing_keeps_code_unique(db):
         services.update_kit(second, first.code.lower(), "x", [KitLine("COOKER", 1)], 5, True)
     services.update_kit(first, first.code, first.name, [KitLine("COOKER", 1)], 5, True)
     assert [(line.item.code, line.quantity) for line in first.items] == [("COOKER", 1)]
+

@@ -34,6 +34,10 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LANGUAGE)
     babel.init_app(app, locale_selector=select_locale)
 
+    from inventory.i18n.errors import error_texts
+
+    app.jinja_env.globals["error_texts"] = error_texts
+
     @app.context_processor
     def _language() -> dict:
         return {"current_language": str(get_locale() or DEFAULT_LANGUAGE),
