@@ -6,7 +6,9 @@ from sqlalchemy import select
 from inventory.extensions import db
 from inventory.kits.models import Kit
 from inventory.stock.models import StockEvent
-from tests.browser.conftest import artifact_path, assert_accessible, assert_no_horizontal_overflow
+from tests import factories
+from tests.browser.conftest import (artifact_path, assert_accessible,
+                                    assert_no_horizontal_overflow, follow)
 from tests.browser.handout_helpers import (SITE, badge, encounters, open_screen, staff_signed_in,
                                            stock_site)
 
@@ -74,4 +76,47 @@ def test_every_control_is_big_enough_and_the_screen_passes_axe(page, live_url, m
     assert_no_horizontal_overflow(page)
     assert_accessible(page)
     page.screenshot(path=artifact_path("handout", f"handout-en-{viewport['width']}.png"),
+                    full_page=True)
+
+
+@pytest.fixture
+def spanish_page(browser, viewport):
+    """A page whose browser asks for Spanish first (Accept-Language: es-ES)."""
+    context = browser.new_context(viewport=viewport, locale="es-ES")
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield page
+    context.close()
+    assert not errors, f"JavaScript errors on the page: {errors}"
+
+
+def test_the_screen_in_spanish(spanish_page, live_url, make_login_user, viewport):
+    page = spanish_page
+    stock_site(SITE)
+    make_login_user("admin")
+    email = make_login_user("staff", sites=[factories.make_site(SITE)])
+    page.goto(f"{live_url}/login")
+    page.get_by_label("Correo electrónico").fill(email)
+    page.get_by_label("Contraseña", exact=True).fill("correct horse battery")
+    follow(page, page.get_by_role("button", name="Iniciar sesión"))
+    open_screen(page, live_url)
+    assert page.evaluate("document.documentElement.lang") == "es"
+    assert page.get_by_role("heading", name="Hoy en este sitio").is_visible()
+    # The script's own words come from the same catalogue: the steppers and the badge.
+    assert page.get_by_role("button", name="Añadir un Cooker").count() == 1
+    page.get_by_role("button", name="Injection kit").click()
+    page.get_by_role("button", name="Guardar entrega", exact=True).click()
+    page.get_by_role("status").filter(has_text="Todo sincronizado").wait_for()
+    page.get_by_role("button", name="Anular la entrega de las").first.wait_for()
+    assert len(encounters(SITE)) == 1
+    db.session.rollback()
+    for summary in page.locator("summary").all():
+        summary.click()
+    small = _small_targets(page)
+    assert not small, "\n".join(small)
+    assert_no_horizontal_overflow(page)
+    assert_accessible(page)
+    page.screenshot(path=artifact_path("handout", f"handout-es-{viewport['width']}.png"),
                     full_page=True)
