@@ -102,3 +102,56 @@ def test_manifest_names_the_app_and_its_icons(client, db):
             width = int.from_bytes(icon_response.data[16:20], "big")
             assert f"{width}x{width}" == icon["sizes"]
         icon_response.close()
+
+
+# --- What the screen can send -----------------------------------------------------------------
+
+def _screen_body(**fields):
+    """A body as static/js/handout/form.js builds it (every key it may send)."""
+    from tests.api_helpers import encounter_body
+
+    body = encounter_body("VAN1", [("SYR-1ML-28G", 10), ("COOKER", 10)])
+    body.update(fields)
+    return body
+
+
+def test_the_steppers_stop_where_the_api_does(client, api_headers, make_site):
+    """The screen's maxima (LIMITS, in the page) are accepted; one more is refused naming the
+    field, so a queued handout is never a conflict because of a stepper."""
+    from inventory.handout.services import LIMITS
+    from tests.api_helpers import assert_problem
+
+    make_site("VAN1")
+    headers = api_headers("coordinator")
+    people, quantity = LIMITS["max_people"], LIMITS["max_quantity"]
+    at_limits = _screen_body(syringes_returned=quantity, secondary_people=people,
+                             naloxone_used=people, reversals_reported=people,
+                             items=[{"item": "SYR-1ML-28G", "quantity": quantity}],
+                             participant_code="Q" * 40, returns_estimated=True,
+                             referrals=["housing", "medical"], age_range="declined",
+                             gender="declined", race_ethnicity="declined")
+    assert client.post("/api/v1/encounters", json=at_limits, headers=headers).status_code == 201
+    for field, value in (("syringes_returned", quantity + 1), ("secondary_people", people + 1),
+                         ("naloxone_used", people + 1), ("reversals_reported", people + 1),
+                         ("participant_code", "Q" * 41)):
+        response = client.post("/api/v1/encounters", json=_screen_body(**{field: value}),
+                               headers=headers)
+        assert_problem(response, 422, field)
+    response = client.post("/api/v1/encounters", headers=headers, json=_screen_body(
+        items=[{"item": "SYR-1ML-28G", "quantity": quantity + 1}]))
+    assert_problem(response, 422, "items.0.quantity")
+
+
+def test_a_replayed_handout_is_confirmed_and_a_changed_one_is_a_conflict(client, api_headers,
+                                                                         make_site):
+    """What the outbox relies on: the same client_id and body again answers 200 (the record
+    leaves the outbox), a different body 409 (the record is shown as a conflict)."""
+    make_site("VAN1")
+    headers = api_headers("coordinator")
+    body = _screen_body()
+    first = client.post("/api/v1/encounters", json=body, headers=headers)
+    again = client.post("/api/v1/encounters", json=body, headers=headers)
+    changed = client.post("/api/v1/encounters", headers=headers,
+                          json={**body, "items": [{"item": "COOKER", "quantity": 1}]})
+    assert (first.status_code, again.status_code, changed.status_code) == (201, 200, 409)
+    assert again.get_json()["id"] == first.get_json()["id"]

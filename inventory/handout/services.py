@@ -9,9 +9,14 @@ from inventory.encounters.models import ENCOUNTER_TYPES, REFERRAL_TYPES
 from inventory.errors import NotFound
 from inventory.extensions import db
 from inventory.labels import label
+from inventory.limits import MAX_PEOPLE, MAX_QUANTITY
 from inventory.participants.models import AGE_RANGES, GENDERS, RACE_ETHNICITIES
 from inventory.participants.recipe import Prompt, parse_recipe
 from inventory.settings.services import current_settings
+# The encounter API's bounds: the steppers stop there, so the screen never queues a handout
+# the server must refuse.
+LIMITS = {"max_quantity": MAX_QUANTITY, "max_people": MAX_PEOPLE}
+
 
 def handout_sites(user) -> list[Site]:
     """Active sites where ``user`` may log handouts (staff: only their assigned sites)."""

@@ -39,7 +39,7 @@ def screen(code: str):
     return render_template("handout/screen.html", site=site,
                            config=services.screen_config(site),
                            choices=services.screen_choices(),
-                           recipe=services.code_recipe())
+                           recipe=services.code_recipe(), limits=services.LIMITS)
 
 
 @bp.route("/sw.js")

@@ -4,7 +4,7 @@ import {t} from "./i18n.js";
 
 const COUNT_FIELDS = ["syringes_returned", "secondary_people", "naloxone_used", "reversals_reported"];
 const CHOICE_FIELDS = ["age_range", "gender", "race_ethnicity"];
-const MAX_QUANTITY = 10000;
+const MAX_QUANTITY = 100000;  // inventory/limits.py
 
 function element(tag, attributes = {}, text = "") {
   const node = document.createElement(tag);
