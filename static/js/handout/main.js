@@ -96,8 +96,12 @@ async function start() {
     clearTimeout(todayTimer);
     todayTimer = setTimeout(() => today?.load(), 300);
   };
+  let badgeTimer = null;
+  const soonRefreshBadge = () => {  // a run of 500 records redraws the badge a few times a second
+    if (!badgeTimer) badgeTimer = setTimeout(() => { badgeTimer = null; refreshBadge(); }, 150);
+  };
   const sync = createSync({
-    onChange: refreshBadge,
+    onChange: soonRefreshBadge,
     onAuthNeeded: showSignIn,
     onConfirmed: (record) => { if (record.body.site === config.site) refreshToday(); },
   });
