@@ -140,12 +140,14 @@ def register_blueprints(app: Flask) -> None:
     from inventory.account.views import bp as account_bp
     from inventory.admin.views import bp as admin_bp
     from inventory.auth.views import bp as auth_bp
+    from inventory.handout.views import bp as handout_bp
     from inventory.i18n.views import bp as i18n_bp
     from inventory.kits.views import bp as kits_bp
     from inventory.main.views import bp as main_bp
     from inventory.reporting.views import bp as reporting_bp
 
-    for blueprint in (auth_bp, main_bp, admin_bp, reporting_bp, account_bp, i18n_bp, kits_bp):
+    for blueprint in (auth_bp, main_bp, admin_bp, reporting_bp, account_bp, i18n_bp, kits_bp,
+                      handout_bp):
         app.register_blueprint(blueprint)
 
 

@@ -35,6 +35,10 @@ SCREEN_MESSAGES = (
     N_("Today at this site"), N_("Handouts today"), N_("Totals by item"), N_("Recent handouts"),
     N_("Void"), N_("Reason"), N_("Reason is required."), N_("Voided"), N_("Undo last handout"),
     N_("No handouts yet today."), N_("Time"), N_("Quantity"), N_("Cancel"),
+    # Handout screen: sync, Today and Void messages of its script
+    N_("Today's figures need a connection. Handouts saved here are kept and sent later."),
+    N_("Try again"), N_("Void handout"), N_("Void handout of %(time)s"),
+    N_("Voiding needs a connection. Try again when online."), N_("no items"),
 )
 
 
