@@ -5,6 +5,7 @@ import time
 from types import SimpleNamespace
 
 import pytest
+from flask import request, request_started
 
 from inventory.auth import sessions
 from inventory.extensions import db
@@ -58,8 +59,9 @@ def _wait_badge(page, text: str) -> None:
     page.get_by_role("status").filter(has_text=text).wait_for()
 
 
-def test_offline_handouts_survive_a_reload_and_sync_once_online(tablet, live_url,
+def test_offline_handouts_survive_a_reload_and_sync_once_online(tablet, live_url, app,
                                                                  make_login_user):
+    live_app = app
     page = tablet
     stock_site(SITE)
     staff_signed_in(page, live_url, make_login_user)
@@ -80,8 +82,15 @@ def test_offline_handouts_survive_a_reload_and_sync_once_online(tablet, live_url
     assert CODE not in json.dumps(exported)  # a file leaves the app: no participant code
     assert {r["body"]["site"] for r in exported["records"]} == {SITE}
 
-    page.reload()  # no network: the service worker's shell opens the screen
-    page.wait_for_selector("body[data-handout-ready=true]")
+    served: list[str] = []
+    record = lambda sender, **extra: served.append(request.path)
+    request_started.connect(record, live_app)
+    try:
+        page.reload()  # no network: the service worker's shell opens the screen
+        page.wait_for_selector("body[data-handout-ready=true]")
+    finally:
+        request_started.disconnect(record, live_app)
+    assert served == []  # the page, the catalogue and the kits all came from the worker's cache
     _wait_badge(page, "3 unsynced")
     assert page.get_by_role("button", name="Naloxone kit").is_visible()
     assert encounter_count() == 0
