@@ -91,6 +91,9 @@ def test_offline_handouts_survive_a_reload_and_sync_once_online(tablet, live_url
     finally:
         request_started.disconnect(record, live_app)
     assert served == []  # the page, the catalogue and the kits all came from the worker's cache
+    page.goto(f"{live_url}/handout")  # the installed app's start page opens the last site
+    page.wait_for_url(f"{live_url}/sites/{SITE}/handout")
+    page.wait_for_selector("body[data-handout-ready=true]")
     _wait_badge(page, "3 unsynced")
     assert page.get_by_role("button", name="Naloxone kit").is_visible()
     assert encounter_count() == 0
