@@ -68,7 +68,7 @@ def encounters(site: str | None = None) -> list[SimpleNamespace]:
         stmt = stmt.join(Site, Site.id == Encounter.site_id).where(Site.code == site)
     found = [SimpleNamespace(
         id=e.id, items={line.item.code: line.quantity for line in e.items},
-        participant_id=e.participant_id, voided_at=e.voided_at, void_reason=e.void_reason,
+        participant_id=e.participant_id, occurred_at=e.occurred_at, voided_at=e.voided_at, void_reason=e.void_reason,
         user_id=e.stock_event.user_id,
         ledger=_summed((line.item.code, line.quantity) for line in e.stock_event.lines),
     ) for e in db.session.scalars(stmt)]

@@ -285,3 +285,22 @@ def test_refused_handouts_become_conflicts_and_the_rest_go_on(routed_tablet, liv
     rows.first.get_by_role("button", name="Discard").click()
     _wait_badge(page, "1 unsynced")
     assert len(outbox_dump(page)) == 1 and encounter_count() == 2
+
+
+def test_a_handout_saved_offline_yesterday_counts_yesterday(tablet, live_url, make_login_user):
+    from datetime import UTC, datetime, timedelta
+
+    page = tablet
+    stock_site(SITE)
+    staff_signed_in(page, live_url, make_login_user)
+    yesterday = datetime.now(UTC).replace(microsecond=0) - timedelta(days=1)
+    page.clock.set_system_time(yesterday)  # the tablet's clock on the evening of the shift
+    open_screen(page, live_url)
+    page.context.set_offline(True)
+    _save_naloxone_kit(page)
+    _wait_badge(page, "1 unsynced")
+    page.clock.set_system_time(datetime.now(UTC))  # the next morning, back in signal
+    page.context.set_offline(False)
+    wait_for_encounters(1)
+    [saved] = encounters(SITE)
+    assert abs(saved.occurred_at.replace(tzinfo=UTC) - yesterday) < timedelta(minutes=1)
