@@ -275,3 +275,9 @@ def test_other_roles_home_pages_in_spanish(client, login_as, db, role, words):
     html = client.get("/").get_data(as_text=True)
     assert _html_lang(html) == "es" and all(word in html for word in words)
     _assert_all_spanish(html)
+
+
+def test_outside_a_request_messages_are_english(app, db):
+    from flask_babel import gettext
+
+    assert gettext("Save handout") == "Save handout"  # an app context only (CLI, jobs)
