@@ -39,6 +39,7 @@ SCREEN_MESSAGES = (
     N_("Today's figures need a connection. Handouts saved here are kept and sent later."),
     N_("Try again"), N_("Void handout"), N_("Void handout of %(time)s"),
     N_("Voiding needs a connection. Try again when online."), N_("no items"),
+    N_("Not saved on this device:"),
 )
 
 

@@ -36,10 +36,11 @@ def open_screen(page, base_url: str, site: str = SITE) -> None:
 
 
 def wait_for_worker(page, timeout: float = 10) -> None:
-    """Wait until the service worker controls the page and keeps this page's HTML."""
+    """Wait until the service worker controls the page and keeps this page and /handout."""
     page.wait_for_function("() => !!navigator.serviceWorker.controller", polling=100)
     deadline = time.monotonic() + timeout
-    while not page.evaluate("async () => !!(await caches.match(location.pathname))"):
+    kept = "async () => !!(await caches.match(location.pathname)) && !!(await caches.match('/handout'))"
+    while not page.evaluate(kept):
         assert time.monotonic() < deadline, "the service worker did not keep the page"
         page.wait_for_timeout(100)
 

@@ -5,6 +5,7 @@ import time
 from types import SimpleNamespace
 
 import pytest
+from flask import request, request_started
 
 from inventory.auth import sessions
 from inventory.extensions import db
@@ -58,8 +59,9 @@ def _wait_badge(page, text: str) -> None:
     page.get_by_role("status").filter(has_text=text).wait_for()
 
 
-def test_offline_handouts_survive_a_reload_and_sync_once_online(tablet, live_url,
+def test_offline_handouts_survive_a_reload_and_sync_once_online(tablet, live_url, app,
                                                                  make_login_user):
+    live_app = app
     page = tablet
     stock_site(SITE)
     staff_signed_in(page, live_url, make_login_user)
@@ -80,7 +82,17 @@ def test_offline_handouts_survive_a_reload_and_sync_once_online(tablet, live_url
     assert CODE not in json.dumps(exported)  # a file leaves the app: no participant code
     assert {r["body"]["site"] for r in exported["records"]} == {SITE}
 
-    page.reload()  # no network: the service worker's shell opens the screen
+    served: list[str] = []
+    record = lambda sender, **extra: served.append(request.path)
+    request_started.connect(record, live_app)
+    try:
+        page.reload()  # no network: the service worker's shell opens the screen
+        page.wait_for_selector("body[data-handout-ready=true]")
+    finally:
+        request_started.disconnect(record, live_app)
+    assert served == []  # the page, the catalogue and the kits all came from the worker's cache
+    page.goto(f"{live_url}/handout")  # the installed app's start page opens the last site
+    page.wait_for_url(f"{live_url}/sites/{SITE}/handout")
     page.wait_for_selector("body[data-handout-ready=true]")
     _wait_badge(page, "3 unsynced")
     assert page.get_by_role("button", name="Naloxone kit").is_visible()
@@ -240,3 +252,36 @@ def test_idle_sign_out_keeps_the_outbox_and_the_next_person_syncs_it(
     assert len(saved) == 2 and {e.user_id for e in saved} == {user.id}
     assert encounters(OTHER_SITE) == []
     db.session.rollback()
+
+
+def test_refused_handouts_become_conflicts_and_the_rest_go_on(routed_tablet, live_url,
+                                                              make_login_user):
+    page = routed_tablet
+    stock_site(SITE)
+    staff_signed_in(page, live_url, make_login_user)
+    open_screen(page, live_url)
+    page.context.set_offline(True)
+    for _ in range(4):
+        _save_naloxone_kit(page)
+    _wait_badge(page, "4 unsynced")
+    # Spoil two of them as a buggy or tampered device might: a quantity over the API's limit
+    # (422), and the client_id of another handout with a different body (409).
+    page.evaluate("""async () => {
+        const outbox = await import("/static/js/handout/outbox.js");
+        const [first, second, third] = await outbox.all();
+        second.body.items[0].quantity = 100001;
+        await outbox.put(second);
+        third.body.client_id = first.client_id;
+        await outbox.put(third);
+    }""")
+    page.context.set_offline(False)
+    wait_for_encounters(2)
+    _wait_badge(page, "2 unsynced")
+    rows = page.locator("#conflict-list li")
+    page.wait_for_function("() => document.querySelectorAll('#conflict-list li').length === 2")
+    texts = sorted(rows.all_inner_texts(), key=lambda text: "items.0.quantity" in text)
+    assert "already used for a different record" in texts[0]           # the 409
+    assert "items.0.quantity" in texts[1] and "100000" in texts[1]     # the 422, with its field
+    rows.first.get_by_role("button", name="Discard").click()
+    _wait_badge(page, "1 unsynced")
+    assert len(outbox_dump(page)) == 1 and encounter_count() == 2
