@@ -2,6 +2,10 @@
 
 Services raise these; the API turns them into ``application/problem+json`` and the HTML views
 show the form again with the message. ``field`` names the offending input field (dotted path).
+
+A message shown on a page is an English message id marked ``N_``; values in it are
+``%(name)s`` placeholders filled from ``params``, so a page can translate the fixed text and
+fill in the values (``inventory.i18n.errors.error_message``) while the API says it in English.
 """
 
 
@@ -9,9 +13,11 @@ class DomainError(Exception):
     status = 422
     title = "Unprocessable Entity"  # as webargs answers a schema error, so clients see one title
 
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: str, field: str | None = None, params: dict | None = None):
+        self.template = message
+        self.params = params or {}
+        self.message = message % self.params if params else message
+        super().__init__(self.message)
         self.field = field
 
     @property

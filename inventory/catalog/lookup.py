@@ -8,6 +8,7 @@ from inventory.catalog.models import Item, Lot, Site
 from inventory.database import upsert_insert
 from inventory.errors import InvalidInput
 from inventory.extensions import db
+from inventory.labels import N_
 from inventory.prepared import Prepared, PreparedIn
 
 # Lookups return read-only rows (named tuples, with attribute access like the models) rather
@@ -102,8 +103,10 @@ def lot_for(item: Item | tuple, lot_code: str | None, expires_on: date | None,
         )
     elif expires_on is not None and lot.expires_on not in (None, expires_on):
         raise InvalidInput(
-            f"Lot {lot_code} of {item.code} expires on {lot.expires_on}, not {expires_on}.",
+            N_("Lot %(lot)s of %(item)s expires on %(date)s, not %(given)s."),
             field=f"{field}.expires_on",
+            params={"lot": lot_code, "item": item.code, "date": lot.expires_on,
+                    "given": expires_on},
         )
     elif expires_on is not None and lot.expires_on is None:
         lot.expires_on = expires_on
@@ -116,7 +119,8 @@ def existing_lot(item: Item | tuple, lot_code: str | None, field: str) -> Lot | 
         return None
     lot = db.session.scalar(select(Lot).where(Lot.item_id == item.id, Lot.lot_code == lot_code))
     if lot is None:
-        raise InvalidInput(f"Unknown lot {lot_code!r} of {item.code}.", field=f"{field}.lot")
+        raise InvalidInput(N_("Unknown lot %(lot)s of %(item)s."), field=f"{field}.lot",
+                       params={"lot": repr(lot_code), "item": item.code})
     return lot
 
 

@@ -1,4 +1,5 @@
 """Forms of the count pages."""
+from flask_babel import lazy_gettext as _l
 from wtforms import FieldList, FormField, HiddenField, IntegerField
 from wtforms import Form as SubForm
 from wtforms.validators import NumberRange, Optional
@@ -9,7 +10,7 @@ from inventory.stock.forms import LinesForm
 
 class CountedLineForm(SubForm):
     line_id = HiddenField()
-    counted = IntegerField("Counted", validators=[Optional(), NumberRange(min=0,
+    counted = IntegerField(_l("Counted"), validators=[Optional(), NumberRange(min=0,
                                                                           max=MAX_QUANTITY)])
 
 

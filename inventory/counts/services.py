@@ -18,6 +18,7 @@ from inventory.database import begin_write, utcnow
 from inventory.encounters.models import Encounter
 from inventory.errors import Conflict, InvalidInput, NotFound
 from inventory.extensions import db
+from inventory.labels import N_
 from inventory.idempotency import create_once, fingerprint
 from inventory.stock.ledger import Line, post_event
 from inventory.stock.models import StockBalance, StockEvent, StockEventLine
@@ -74,11 +75,11 @@ def save_counted(user, count_id: int, counted: dict[int, int | None]) -> Count:
     begin_write(db.session)
     count = get_count(user, count_id, for_update=True)
     if count.status != "open":
-        raise Conflict("This count was already submitted.", field="id")
+        raise Conflict(N_("This count was already submitted."), field="id")
     for index, line in enumerate(count.lines):
         if line.id in counted:
             if counted[line.id] is not None and counted[line.id] < 0:
-                raise InvalidInput("A count cannot be below zero.",
+                raise InvalidInput(N_("A count cannot be below zero."),
                                    field=f"lines.{index}.counted")
             line.counted = counted[line.id]
     db.session.flush()
@@ -179,7 +180,7 @@ def submit_count(user, count_id: int) -> Count:
     count = get_count(user, count_id)
     missing = [index for index, line in enumerate(count.lines) if line.counted is None]
     if count.status == "open" and missing:
-        raise InvalidInput("Enter a figure for every line (0 when none is there).",
+        raise InvalidInput(N_("Enter a figure for every line (0 when none is there)."),
                            field=f"lines.{missing[0]}.counted")
     begin_write(db.session)
     count = get_count(user, count_id, for_update=True)

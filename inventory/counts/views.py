@@ -2,6 +2,7 @@
 from itertools import groupby
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -64,8 +65,8 @@ def enter(count_id: int):
         # Services name a line by its place in count.lines, as the form's rows are made.
         result = commit_or_show(form, save_and_maybe_submit)
         if result is not None:
-            flash("Count submitted: the variances are in the stock ledger."
-                  if result.status == "submitted" else "Saved.", "success")
+            flash(_("Count submitted: the variances are in the stock ledger.")
+                  if result.status == "submitted" else _("Saved."), "success")
             return redirect(url_for("count_pages.enter", count_id=count.id))
     status = 422 if request.method == "POST" else 200
     moved = any(line.moved_since_start for line in count.lines)

@@ -22,5 +22,15 @@ def error_texts(error) -> tuple[str, str]:
 
     status = getattr(error, "code", None) or getattr(error, "status", None) or 500
     title, text = ERROR_TEXTS.get(status, ERROR_TEXTS[500])
-    message = getattr(error, "message", None)
-    return gettext(title), gettext(message) if message else gettext(text)
+    message = error_message(error) if getattr(error, "message", None) else None
+    return gettext(title), message or gettext(text)
+
+
+def error_message(error) -> str:
+    """A DomainError's message in the page's language: its fixed text translated when the
+    catalogue has it, with its values filled in (see :mod:`inventory.errors`)."""
+    from flask_babel import gettext
+
+    template = getattr(error, "template", error.message)
+    params = getattr(error, "params", None) or {}
+    return gettext(template, **params) if params else gettext(template)

@@ -4,6 +4,7 @@ shown on the field its dotted path names (``lines.2.quantity``)."""
 import uuid
 
 from flask import abort
+from flask_babel import gettext, lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms import (BooleanField, DateField, FieldList, FormField, HiddenField, IntegerField,
@@ -16,6 +17,7 @@ from inventory.auth.permissions import ensure_site_access
 from inventory.catalog.models import Item, Site
 from inventory.extensions import db
 from inventory.forms import Form
+from inventory.i18n.errors import error_message
 from inventory.input_rules import BAD_TEXT_MESSAGE, bad_text
 from inventory.limits import MAX_QUANTITY
 
@@ -62,7 +64,8 @@ class LinesForm(Form):
 
 
 def show_error(form, exc, rows: list[int] | None = None) -> None:
-    """Show a service's DomainError on the field its dotted path names, else above the form.
+    """Show a service's DomainError (in the page's language) on the field its dotted path
+    names, else above the form.
     ``rows``: the form row of each line sent (blank rows are not sent), so ``lines.1`` of the
     request is the form's ``lines.<rows[1]>``."""
     parts = (exc.field or "").split(".")
@@ -80,10 +83,11 @@ def show_error(form, exc, rows: list[int] | None = None) -> None:
             target = fields.get(part)
         if target is None:
             break
+    message = error_message(exc)
     if target is None or isinstance(target, (Form, FieldList, FormField)):
-        form.form_errors.append(exc.message)
+        form.form_errors.append(message)
     else:
-        target.errors = [*target.errors, exc.message]
+        target.errors = [*target.errors, message]
 
 
 def page_site(code: str) -> Site:
@@ -98,23 +102,24 @@ def page_site(code: str) -> Site:
 def item_choices() -> list[SelectChoice]:
     items = db.session.scalars(select(Item).where(Item.active.is_(True))
                                .order_by(Item.display_order, Item.code))
-    return [SelectChoice("", "— choose —")] + [
-        SelectChoice(i.code, f"{i.name} ({i.unit}, {i.pack_size} a case)") for i in items]
+    return [SelectChoice("", gettext("— choose —"))] + [
+        SelectChoice(i.code, gettext("%(name)s (%(unit)s, %(pack_size)s a case)", name=i.name,
+                                     unit=i.unit, pack_size=i.pack_size)) for i in items]
 
 
 class ReceiptLineForm(SubForm):
-    item = SelectField("Item", validate_choice=False)
-    cases = IntegerField("Cases", validators=_units)
-    quantity = IntegerField("Units", validators=_units)
-    lot = StringField("Lot", validators=[Optional(), Length(max=64)])
-    expires_on = DateField("Expires", validators=[Optional()])
+    item = SelectField(_l("Item"), validate_choice=False)
+    cases = IntegerField(_l("Cases"), validators=_units)
+    quantity = IntegerField(_l("Units"), validators=_units)
+    lot = StringField(_l("Lot"), validators=[Optional(), Length(max=64)])
+    expires_on = DateField(_l("Expires"), validators=[Optional()])
 
 
 class ReceiptForm(LinesForm):
-    document_ref = StringField("Delivery note or order number",
+    document_ref = StringField(_l("Delivery note or order number"),
                                validators=[Optional(), Length(max=80)])
-    for_disposal = BooleanField("Received for disposal (an expired lot: it is disposed of at "
-                                "once)")
+    for_disposal = BooleanField(_l("Received for disposal (an expired lot: it is disposed of "
+                                   "at once)"))
     lines = FieldList(FormField(ReceiptLineForm), min_entries=LINE_ROWS, max_entries=50)
 
     def data_for(self, site_code: str, now) -> dict:
@@ -138,12 +143,12 @@ class ReceiptForm(LinesForm):
 
 class DisposalLineForm(SubForm):
     key = HiddenField()
-    quantity = IntegerField("Quantity", validators=_units)
+    quantity = IntegerField(_l("Quantity"), validators=_units)
 
 
 class DisposalForm(LinesForm):
-    reason = SelectField("Reason", choices=[
-        SelectChoice("expired", "Expired"), SelectChoice("damaged", "Damaged"),
-        SelectChoice("other", "Other (note required)")])
-    note = TextAreaField("Note", validators=[Optional(), Length(max=500)])
+    reason = SelectField(_l("Reason"), choices=[
+        SelectChoice("expired", _l("Expired")), SelectChoice("damaged", _l("Damaged")),
+        SelectChoice("other", _l("Other (note required)"))])
+    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=500)])
     lines = FieldList(FormField(DisposalLineForm), max_entries=500)

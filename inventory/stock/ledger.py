@@ -16,6 +16,7 @@ from inventory.catalog.models import Lot
 from inventory.database import pg_rows, upsert_insert, utcnow
 from inventory.errors import InsufficientStock
 from inventory.extensions import db
+from inventory.labels import N_
 from inventory.prepared import Prepared, PreparedIn
 from inventory.stock.models import MAY_GO_NEGATIVE, StockBalance, StockEvent
 from inventory.stock.writes import EVENT_COLUMNS, EventRows, write_event
@@ -146,8 +147,9 @@ def _check_available(line: Line, balances: list[_Balance]) -> None:
     (an allocated move other than a handout may not reach the unknown lot below zero)."""
     available = sum(b.on_hand for b in balances if b.on_hand > 0)
     if available < line.quantity:
-        raise InsufficientStock(f"Only {available} on hand; cannot remove {line.quantity}.",
-                                field=line.field or "lines")
+        raise InsufficientStock(N_("Only %(available)s on hand; cannot remove %(quantity)s."),
+                                field=line.field or "lines",
+                                params={"available": available, "quantity": line.quantity})
 
 
 @dataclass(frozen=True)
@@ -204,8 +206,9 @@ def post_event(*, kind: str, site_id: int, occurred_at: datetime, client_id: UUI
             if line.quantity < 0 and balance.on_hand < 0 and kind not in MAY_GO_NEGATIVE:
                 available = balance.on_hand - line.quantity
                 raise InsufficientStock(
-                    f"Only {max(available, 0)} on hand; cannot remove {-line.quantity}.",
+                    N_("Only %(available)s on hand; cannot remove %(quantity)s."),
                     field=line.field or "lines",
+                    params={"available": max(available, 0), "quantity": -line.quantity},
                 )
             stored.append((line.item_id, line.lot_id, line.quantity))
 

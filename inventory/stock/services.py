@@ -13,6 +13,7 @@ from inventory.database import utcnow
 from inventory.encounters.models import Encounter
 from inventory.errors import InvalidInput
 from inventory.extensions import db
+from inventory.labels import N_
 from inventory.idempotency import create_once, fingerprint
 from inventory.input_rules import DATE_MESSAGE, date_in_range
 from inventory.limits import CLOCK_SKEW_SECONDS, MAX_QUANTITY
@@ -38,7 +39,7 @@ def check_occurred_at(occurred_at, field: str = "occurred_at", *, user=None,
     quarters) unless ``backdated`` by a coordinator or admin (``user``). ``backdated`` from
     anyone else is refused (field ``backdated``)."""
     if backdated and getattr(user, "role", None) not in BACKDATERS:
-        raise InvalidInput("Only coordinators and admins may back-date.", field="backdated")
+        raise InvalidInput(N_("Only coordinators and admins may back-date."), field="backdated")
     if not date_in_range(occurred_at):
         raise InvalidInput(DATE_MESSAGE, field=field)
     now = utcnow()
@@ -56,7 +57,8 @@ def _reason(code: str, note: str | None) -> StockReason:
     if reason is None or not reason.active:
         raise InvalidInput(f"Unknown reason {code!r}.", field="reason")
     if reason.requires_note and not (note or "").strip():
-        raise InvalidInput(f"Reason {code!r} needs a note.", field="note")
+        raise InvalidInput(N_("Reason %(reason)s needs a note."), field="note",
+                           params={"reason": repr(code)})
     return reason
 
 
@@ -99,25 +101,27 @@ def _receipt_line(raw: dict, field: str, items: dict, day, for_disposal: bool):
     item = item_by_code(raw["item"], f"{field}.item", items)
     quantity, cases = raw.get("quantity"), raw.get("cases")
     if quantity is None and cases is None:
-        raise InvalidInput("Give quantity (units), cases, or both.", field=f"{field}.quantity")
+        raise InvalidInput(N_("Give quantity (units), cases, or both."), field=f"{field}.quantity")
     units = (quantity or 0) + (cases or 0) * item.pack_size
     if units > MAX_QUANTITY:
-        raise InvalidInput(f"At most {MAX_QUANTITY} units per line.",
+        raise InvalidInput(N_("At most %(max)s units per line."), params={"max": MAX_QUANTITY},
                            field=f"{field}.cases" if cases else f"{field}.quantity")
     lot, expires_on = raw.get("lot"), raw.get("expires_on")
     if item.tracks_expiry and not lot:
-        raise InvalidInput(f"{item.code} tracks expiry: give the lot code.", field=f"{field}.lot")
+        raise InvalidInput(N_("%(item)s tracks expiry: give the lot code."),
+                           field=f"{field}.lot", params={"item": item.code})
     if item.tracks_expiry and not expires_on:
-        raise InvalidInput(f"{item.code} tracks expiry: give expires_on.",
-                           field=f"{field}.expires_on")
+        raise InvalidInput(N_("%(item)s tracks expiry: give expires_on."),
+                           field=f"{field}.expires_on", params={"item": item.code})
     if expires_on and not lot:
         # An expiry belongs to a lot; the unknown lot has none, so it would be lost.
-        raise InvalidInput("An expiry date needs the lot code it is printed with.",
+        raise InvalidInput(N_("An expiry date needs the lot code it is printed with."),
                            field=f"{field}.lot")
     expired = bool(expires_on and expires_on < day)
     if expired and not for_disposal:
-        raise InvalidInput(f"Lot {lot} expired on {expires_on}: it can only be received for "
-                           "disposal (for_disposal).", field=f"{field}.expires_on")
+        raise InvalidInput(N_("Lot %(lot)s expired on %(date)s: it can only be received for "
+                              "disposal (for_disposal)."), field=f"{field}.expires_on",
+                           params={"lot": lot, "date": expires_on})
     return item, lot, expires_on, units, field, expired
 
 
@@ -141,7 +145,7 @@ def receive_stock(user, data: dict, link=None) -> tuple[StockEvent, bool]:
     def check():
         _check_header(user, site, data)
         if for_disposal and getattr(user, "role", None) not in BACKDATERS:
-            raise InvalidInput("Only coordinators and admins receive stock for disposal.",
+            raise InvalidInput(N_("Only coordinators and admins receive stock for disposal."),
                                field="for_disposal")
         day = local_today(data["occurred_at"])
         return [_receipt_line(raw, f"lines.{index}", items, day, for_disposal)
@@ -182,9 +186,12 @@ def _signed_lines(data: dict, items: dict, sign: int, expired_only: bool = False
         item = item_by_code(raw["item"], f"{field}.item", items)
         lot = existing_lot(item, raw.get("lot"), field)
         if expired_only and (lot is None or lot.expires_on is None or lot.expires_on >= day):
-            when = f"expires on {lot.expires_on}" if lot and lot.expires_on else "has no expiry"
-            raise InvalidInput(f"Reason 'expired' is only for lots past their expiry; this "
-                               f"stock {when}.", field=f"{field}.lot")
+            if lot and lot.expires_on:
+                raise InvalidInput(N_("Reason 'expired' is only for lots past their expiry; "
+                                      "this stock expires on %(date)s."),
+                                   field=f"{field}.lot", params={"date": lot.expires_on})
+            raise InvalidInput(N_("Reason 'expired' is only for lots past their expiry; this "
+                                  "stock has no expiry."), field=f"{field}.lot")
         lines.append(Line(item_id=item.id, lot_id=lot.id if lot else None,
                           quantity=sign * raw["quantity"], field=f"{field}.quantity"))
     return lines

@@ -1,6 +1,7 @@
 """Pages: receive a shipment and dispose of stock at a site. Each parses its form, calls one
 service, commits and redirects; a refused form is shown again (422) with the message."""
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -37,7 +38,7 @@ def commit_or_show(form, action, rows: list[int] | None = None):
         if exc.field != "client_id":
             show_error(form, exc, rows)
             return None
-        flash("This form was sent twice; it was recorded once.", "info")
+        flash(_("This form was sent twice; it was recorded once."), "info")
         return REPLAYED
     except DomainError as exc:
         db.session.rollback()
@@ -61,12 +62,14 @@ def receive(code: str):
     if form.validate_on_submit():
         data = form.data_for(site.code, utcnow())
         if not data["lines"]:
-            form.form_errors.append("Choose the item of at least one line.")
+            form.form_errors.append(_("Choose the item of at least one line."))
         elif (done := commit_or_show(
                 form, lambda: services.receive_stock(current_user, data), form.rows)):
             if done is not REPLAYED:
-                flash(f"Received {len(data['lines'])} line{'s' * (len(data['lines']) != 1)} "
-                      f"at {site.code}.", "success")
+                count = len(data["lines"])
+                flash(_("Received 1 line at %(site)s.", site=site.code) if count == 1 else
+                      _("Received %(count)s lines at %(site)s.", count=count, site=site.code),
+                      "success")
             return redirect(url_for("main.site_stock", code=site.code))
     status = 422 if request.method == "POST" else 200
     return render_template("stock/receive.html", form=form, site=site), status
@@ -95,7 +98,7 @@ def dispose(code: str):
     form = DisposalForm()
     if request.method == "GET":
         form.reason.data = "expired" if any(row[3] for row in rows) else "damaged"
-        for balance, _, _, expired in rows:
+        for balance, _item, _lot, expired in rows:
             form.lines.append_entry({"key": str(balance.id),
                                      "quantity": balance.on_hand if expired else None})
     by_id = {str(b.id): (b, item, lot, expired) for b, item, lot, expired in rows}
@@ -109,12 +112,13 @@ def dispose(code: str):
                 "reason": form.reason.data, "note": (form.note.data or "").strip() or None,
                 "lines": lines}
         if not lines:
-            form.form_errors.append("Enter a quantity on at least one line.")
+            form.form_errors.append(_("Enter a quantity on at least one line."))
         elif (done := commit_or_show(form, lambda: services.dispose_stock(current_user, data),
                                      [index for index, _, _ in sent])):
             if done is not REPLAYED:
-                flash(f"Disposed of {sum(line['quantity'] for line in lines)} units at "
-                      f"{site.code}.", "success")
+                flash(_("Disposed of %(units)s units at %(site)s.",
+                        units=sum(line["quantity"] for line in lines), site=site.code),
+                      "success")
             return redirect(url_for("main.site_stock", code=site.code))
     status = 422 if request.method == "POST" else 200
     return render_template("stock/dispose.html", form=form, site=site, entries=entries), status

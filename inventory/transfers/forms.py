@@ -1,4 +1,5 @@
 """Forms of the transfer pages: ship, receive (or close), filter the list."""
+from flask_babel import lazy_gettext as _l
 from wtforms import (BooleanField, FieldList, FormField, HiddenField, IntegerField, SelectField,
                      StringField)
 from wtforms import Form as SubForm
@@ -10,19 +11,24 @@ from inventory.limits import MAX_QUANTITY
 from inventory.stock.forms import LINE_ROWS, LinesForm
 from inventory.transfers.models import TRANSFER_STATUSES
 
+STATUS_LABELS = {"in_transit": _l("In transit"), "received": _l("Received"),
+                 "closed": _l("Closed"), "cancelled": _l("Cancelled")}
 _units = [Optional(), NumberRange(min=1, max=MAX_QUANTITY)]
 
 
 class ShipLineForm(SubForm):
-    item = SelectField("Item", validate_choice=False)
-    lot = StringField("Lot (empty: earliest expiry first)", validators=[Optional(), Length(max=64)])
-    quantity = IntegerField("Units", validators=_units)
+    item = SelectField(_l("Item"), validate_choice=False)
+    lot = StringField(_l("Lot (empty: earliest expiry first)"),
+                      validators=[Optional(), Length(max=64)])
+    quantity = IntegerField(_l("Units"), validators=_units)
 
 
 class TransferForm(LinesForm):
-    from_site = SelectField("From site", validators=[InputRequired()], validate_choice=False)
-    to_site = SelectField("To site", validators=[InputRequired()], validate_choice=False)
-    document_ref = StringField("Reference (optional)", validators=[Optional(), Length(max=80)])
+    from_site = SelectField(_l("From site"), validators=[InputRequired()],
+                            validate_choice=False)
+    to_site = SelectField(_l("To site"), validators=[InputRequired()], validate_choice=False)
+    document_ref = StringField(_l("Reference (optional)"),
+                               validators=[Optional(), Length(max=80)])
     lines = FieldList(FormField(ShipLineForm), min_entries=LINE_ROWS, max_entries=50)
 
     def data_for(self, now) -> dict:
@@ -43,14 +49,15 @@ class TransferForm(LinesForm):
 
 class ArrivedLineForm(SubForm):
     line_id = HiddenField()
-    quantity = IntegerField("Arrived", validators=[Optional(), NumberRange(min=0,
+    quantity = IntegerField(_l("Arrived"), validators=[Optional(), NumberRange(min=0,
                                                                            max=MAX_QUANTITY)])
 
 
 class ArrivalForm(LinesForm):
     lines = FieldList(FormField(ArrivedLineForm), max_entries=500)
-    close = BooleanField("Close the transfer: nothing more will arrive (the rest is written off)")
-    shortfall_reason = StringField("Why the rest never arrived",
+    close = BooleanField(_l("Close the transfer: nothing more will arrive (the rest is written "
+                            "off)"))
+    shortfall_reason = StringField(_l("Why the rest never arrived"),
                                    validators=[Optional(), Length(max=200)])
 
 
@@ -58,6 +65,7 @@ class TransferFilterForm(Form):
     class Meta:
         csrf = False  # a GET filter: nothing is written
 
-    status = SelectField("Status", validators=[Optional()], choices=[SelectChoice("", "Any")] + [
-        SelectChoice(s, s.replace("_", " ").capitalize()) for s in TRANSFER_STATUSES])
-    site = SelectField("Site (either end)", validators=[Optional()], validate_choice=False)
+    status = SelectField(_l("Status"), validators=[Optional()],
+                         choices=[SelectChoice("", _l("Any"))] + [
+                             SelectChoice(s, STATUS_LABELS[s]) for s in TRANSFER_STATUSES])
+    site = SelectField(_l("Site (either end)"), validators=[Optional()], validate_choice=False)

@@ -19,6 +19,7 @@ from inventory.database import begin_write, utcnow
 from inventory.encounters.models import Encounter
 from inventory.errors import Conflict, InvalidInput, NotFound
 from inventory.extensions import db
+from inventory.labels import N_
 from inventory.idempotency import create_once, fingerprint
 from inventory.settings.services import local_today
 from inventory.stock.ledger import Line, post_event, reverse_event
@@ -87,8 +88,9 @@ def _ship_lines(data: dict) -> list[Line]:
         item = item_by_code(raw["item"], f"{field}.item", items)
         lot = existing_lot(item, raw.get("lot"), field)
         if lot is not None and lot.expires_on is not None and lot.expires_on < today:
-            raise InvalidInput(f"Lot {lot.lot_code} expired on {lot.expires_on}: dispose of it "
-                               "rather than ship it.", field=f"{field}.lot")
+            raise InvalidInput(N_("Lot %(lot)s expired on %(date)s: dispose of it rather "
+                                  "than ship it."), field=f"{field}.lot",
+                               params={"lot": lot.lot_code, "date": lot.expires_on})
         quantity = raw["quantity"] if lot is None else -raw["quantity"]
         lines.append(Line(item_id=item.id, lot_id=lot.id if lot else None, quantity=quantity,
                           field=f"{field}.quantity"))
@@ -111,7 +113,7 @@ def create_transfer(user, data: dict) -> tuple[Transfer, bool]:
         site_by_code(data["from_site"], "from_site")
         destination = site_by_code(data["to_site"], "to_site")
         if destination.id == source.id:
-            raise InvalidInput("A transfer goes to another site.", field="to_site")
+            raise InvalidInput(N_("A transfer goes to another site."), field="to_site")
         check_occurred_at(data["occurred_at"], user=user, backdated=data.get("backdated", False))
         return destination, _ship_lines(data)
 
@@ -152,18 +154,21 @@ def _match_receipt(transfer: Transfer, data: dict) -> dict[int, int]:
         field = f"lines.{index}"
         candidates = [line for line in transfer.lines if line.item.code == raw["item"]]
         if not candidates:
-            raise InvalidInput(f"Item {raw['item']!r} is not on this transfer.",
-                               field=f"{field}.item")
+            raise InvalidInput(N_("Item %(item)s is not on this transfer."),
+                               field=f"{field}.item", params={"item": repr(raw["item"])})
         if raw.get("lot"):
             candidates = [line for line in candidates
                           if line.lot is not None and line.lot.lot_code == raw["lot"]]
             if not candidates:
-                raise InvalidInput(f"Lot {raw['lot']!r} of {raw['item']} is not on this "
-                                   "transfer.", field=f"{field}.lot")
+                raise InvalidInput(N_("Lot %(lot)s of %(item)s is not on this transfer."),
+                                   field=f"{field}.lot",
+                                   params={"lot": repr(raw["lot"]), "item": raw["item"]})
         available = sum(line.in_transit - taken[line.id] for line in candidates)
         if raw["quantity"] > available:
-            raise InvalidInput(f"Only {available} of {raw['item']} still in transit; cannot "
-                               f"receive {raw['quantity']}.", field=f"{field}.quantity")
+            raise InvalidInput(N_("Only %(available)s of %(item)s still in transit; cannot "
+                                  "receive %(quantity)s."), field=f"{field}.quantity",
+                               params={"available": available, "item": raw["item"],
+                                       "quantity": raw["quantity"]})
         remaining = raw["quantity"]
         for line in sorted(candidates, key=_expiry_order):
             take = min(remaining, line.in_transit - taken[line.id])
@@ -192,10 +197,10 @@ def receive_transfer(user, transfer_id: int, data: dict) -> tuple[Transfer, bool
         if data["occurred_at"] < transfer.shipped_at:
             raise InvalidInput("The transfer was shipped after this time.", field="occurred_at")
         if not data["lines"] and not data.get("close"):
-            raise InvalidInput("Give the lines that arrived, or close the transfer.",
+            raise InvalidInput(N_("Give the lines that arrived, or close the transfer."),
                                field="lines")
         if reason and not data.get("close"):
-            raise InvalidInput("A shortfall reason goes with close: true.",
+            raise InvalidInput(N_("A shortfall reason goes with close: true."),
                                field="shortfall_reason")
 
     def create(_):
@@ -207,7 +212,7 @@ def receive_transfer(user, transfer_id: int, data: dict) -> tuple[Transfer, bool
         shortfall = {line.id: line.in_transit - taken.get(line.id, 0) for line in locked.lines}
         shortfall = {k: v for k, v in shortfall.items() if v > 0} if data.get("close") else {}
         if shortfall and not reason:
-            raise InvalidInput("Say why the rest never arrived.", field="shortfall_reason")
+            raise InvalidInput(N_("Say why the rest never arrived."), field="shortfall_reason")
         by_id = {line.id: line for line in locked.lines}
         brought = dict(taken)  # a shortfall comes in with the receipt, then is written off
         for line_id, quantity in shortfall.items():
@@ -262,8 +267,8 @@ def cancel_transfer(user, transfer_id: int) -> Transfer:
     if transfer.status == "cancelled":
         return transfer
     if transfer.status != "in_transit" or any(line.received for line in transfer.lines):
-        raise Conflict("Part of this transfer was received: it can no longer be cancelled; "
-                       "close it with a shortfall instead.", field="id")
+        raise Conflict(N_("Part of this transfer was received: it can no longer be cancelled; "
+                          "close it with a shortfall instead."), field="id")
     reverse_event(db.session.get(StockEvent, transfer.ship_event_id), user_id=user.id,
                   client_id=uuid.uuid5(_CANCEL, str(transfer.client_id)),
                   note=f"transfer TR-{transfer.id} cancelled")

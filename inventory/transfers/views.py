@@ -1,5 +1,6 @@
 """Pages: ship a transfer, list and show transfers, receive (or close) one, cancel one."""
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
@@ -11,7 +12,7 @@ from inventory.extensions import db
 from inventory.stock.forms import item_choices
 from inventory.stock.views import REPLAYED, commit_or_show
 from inventory.transfers import services
-from inventory.transfers.forms import ArrivalForm, TransferFilterForm, TransferForm
+from inventory.transfers.forms import STATUS_LABELS, ArrivalForm, TransferFilterForm, TransferForm
 
 bp = Blueprint("transfer_pages", __name__)
 PAGE_SIZE = 50
@@ -30,12 +31,12 @@ def _sites(own_only: bool) -> list[SelectChoice]:
 def index():
     """Transfers the user may see, newest first, by status and site (either end)."""
     form = TransferFilterForm(request.args)
-    form.site.choices = [SelectChoice("", "Any")] + _sites(own_only=True)
+    form.site.choices = [SelectChoice("", _("Any"))] + _sites(own_only=True)
     transfers = []
     if form.validate():
         codes = [form.site.data] if form.site.data else None
         if codes and codes[0] not in {choice.value for choice in form.site.choices}:
-            form.site.errors = [*form.site.errors, "Choose one of the listed sites."]
+            form.site.errors = [*form.site.errors, _("Choose one of the listed sites.")]
         else:
             stmt = services.transfers_query(current_user, form.status.data or None, codes)
             transfers = db.session.scalars(stmt.limit(PAGE_SIZE)).unique().all()
@@ -49,7 +50,7 @@ def new():
     """Ship stock to another site: it leaves the source at once."""
     form = TransferForm()
     form.from_site.choices = _sites(own_only=True)
-    form.to_site.choices = [SelectChoice("", "— choose —")] + _sites(own_only=False)
+    form.to_site.choices = [SelectChoice("", _("— choose —"))] + _sites(own_only=False)
     for entry in form.lines.entries:
         entry.form.item.choices = item_choices()
     if request.method == "GET" and request.args.get("from") in {
@@ -58,21 +59,26 @@ def new():
     if form.validate_on_submit():
         data = form.data_for(utcnow())
         if not data["lines"]:
-            form.form_errors.append("Choose the item of at least one line.")
+            form.form_errors.append(_("Choose the item of at least one line."))
         elif any(line["quantity"] is None for line in data["lines"]):
             row = form.rows[next(i for i, line in enumerate(data["lines"])
                                  if line["quantity"] is None)]
-            form.lines.entries[row].form.quantity.errors = ["How many units?"]
+            form.lines.entries[row].form.quantity.errors = [_("How many units?")]
         else:
             result = commit_or_show(form, lambda: services.create_transfer(current_user, data),
                                     form.rows)
             if result is REPLAYED:
                 return redirect(url_for("transfer_pages.index"))
             if result is not None:
-                flash("Shipped: the stock has left the source and is in transit.", "success")
+                flash(_("Shipped: the stock has left the source and is in transit."), "success")
                 return redirect(url_for("transfer_pages.detail", transfer_id=result[0].id))
     status = 422 if request.method == "POST" else 200
     return render_template("transfers/new.html", form=form), status
+
+
+def _status(transfer) -> str:
+    """The transfer's status as words inside a sentence, in the page's language."""
+    return str(STATUS_LABELS[transfer.status]).lower()
 
 
 def _actions(transfer) -> dict:
@@ -97,7 +103,7 @@ def receive(transfer_id: int):
     if not _actions(transfer)["can_receive"]:
         if not can_access_site(current_user, transfer.to_site_id):
             abort(403)
-        flash(f"This transfer is {transfer.status.replace('_', ' ')}.", "info")
+        flash(_("This transfer is %(status)s.", status=_status(transfer)), "info")
         return redirect(url_for("transfer_pages.detail", transfer_id=transfer.id))
     form = ArrivalForm()
     open_lines = [line for line in transfer.lines if line.in_transit]
@@ -120,8 +126,8 @@ def receive(transfer_id: int):
             [row for row, _, _ in sent])
         if result is not None:
             if result is not REPLAYED:
-                flash(f"Recorded. The transfer is now {result[0].status.replace('_', ' ')}.",
-                      "success")
+                flash(_("Recorded. The transfer is now %(status)s.",
+                        status=_status(result[0])), "success")
             return redirect(url_for("transfer_pages.detail", transfer_id=transfer.id))
     status = 422 if request.method == "POST" else 200
     return render_template("transfers/receive.html", form=form, transfer=transfer,
@@ -139,5 +145,5 @@ def cancel(transfer_id: int):
     if result is None:
         flash(form.form_errors[0], "error")
     else:
-        flash("Cancelled: the stock is back at the source.", "success")
+        flash(_("Cancelled: the stock is back at the source."), "success")
     return redirect(url_for("transfer_pages.detail", transfer_id=transfer_id))
