@@ -1,5 +1,6 @@
 """The base of every HTML form: Flask-WTF (CSRF) plus :mod:`inventory.input_rules`' text rule,
 checked for every field in one place, so no form hands a NUL or a lone surrogate to a service."""
+from flask_babel import gettext
 from flask_wtf import FlaskForm
 
 from inventory.input_rules import BAD_TEXT_MESSAGE, bad_text
@@ -16,6 +17,6 @@ class Form(FlaskForm):
             if any(bad_text(v) for v in values):
                 if not isinstance(field.errors, list):
                     field.errors = list(field.errors)
-                field.errors.append(BAD_TEXT_MESSAGE)
+                field.errors.append(gettext(BAD_TEXT_MESSAGE))
                 valid = False
         return valid

@@ -12,13 +12,15 @@ and form is held to before anything reaches the database. A leaf module (imports
 import re
 from datetime import UTC, date, datetime
 
+from inventory.labels import N_  # a marker only: pages translate the message
+
 MAX_DB_INT = 2**31 - 1
 MAX_JSON_DEPTH = 32
 DATE_MIN = date(1900, 1, 1)
 DATE_MAX = date(2999, 12, 31)
 
 _BAD_TEXT = re.compile("[\x00\ud800-\udfff]")
-BAD_TEXT_MESSAGE = "Contains a character that is not allowed (NUL or a lone surrogate)."
+BAD_TEXT_MESSAGE = N_("Contains a character that is not allowed (NUL or a lone surrogate).")
 DATE_MESSAGE = f"Must be a date from {DATE_MIN.isoformat()} to {DATE_MAX.isoformat()}."
 
 

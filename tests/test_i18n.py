@@ -128,18 +128,23 @@ def staff_in_spanish(client, login_as, db):
     ("/sites/DT/stock", "Existencias: Downtown"),
     ("/account/password", "Cambie su contraseña"),
     ("/account/tokens", "Sus tokens de la API"),
+    ("/sites/DT/receive", "Recibir envío: Downtown"),
+    ("/sites/DT/dispose", "Desechar existencias: Downtown"),
+    ("/sites/DT/count", "Conteo de existencias: Downtown"),
+    ("/transfers", "Traslados"),
+    ("/transfers/new", "Enviar un traslado"),
     ("/sites/NOPE/stock", "No encontrado"),
     ("/admin/", "No permitido"),
     ("/no-such-page", "No encontrado"),
 ])
-def test_staff_pages_in_spanish(staff_in_spanish, path, heading):
+def test_staff_pages_in_spanish(staff_in_spanish, db, path, heading):
     response = staff_in_spanish.get(path)
     html = response.get_data(as_text=True)
     assert _html_lang(html) == "es"
     assert heading in html
     for nav in ("Inicio", "Cuenta", "Cerrar sesión"):
         assert nav in html
-    _assert_all_spanish(html)
+    _assert_all_spanish(html, data=list(db.session.scalars(select(Item.name))))
 
 
 def test_home_date_is_written_in_spanish(staff_in_spanish):

@@ -6,6 +6,7 @@ import uuid
 from flask import abort
 from flask_babel import gettext, lazy_gettext as _l
 from flask_login import current_user
+from flask_wtf.i18n import translations as wtforms_translations
 from sqlalchemy import select
 from wtforms import (BooleanField, DateField, FieldList, FormField, HiddenField, IntegerField,
                      SelectField, StringField, TextAreaField)
@@ -52,7 +53,7 @@ class LinesForm(Form):
                 continue
             for leaf in _leaves(field):
                 if any(bad_text(v) for v in leaf.raw_data or () if isinstance(v, str)):
-                    leaf.errors = [*leaf.errors, BAD_TEXT_MESSAGE]
+                    leaf.errors = [*leaf.errors, gettext(BAD_TEXT_MESSAGE)]
                     valid = False
         return valid
 
@@ -107,7 +108,15 @@ def item_choices() -> list[SelectChoice]:
                                      unit=i.unit, pack_size=i.pack_size)) for i in items]
 
 
-class ReceiptLineForm(SubForm):
+class LineForm(SubForm):
+    """A line sub-form: WTForms' own messages in the page's language, as in a FlaskForm."""
+
+    class Meta:
+        def get_translations(self, form):
+            return wtforms_translations
+
+
+class ReceiptLineForm(LineForm):
     item = SelectField(_l("Item"), validate_choice=False)
     cases = IntegerField(_l("Cases"), validators=_units)
     quantity = IntegerField(_l("Units"), validators=_units)
@@ -141,7 +150,7 @@ class ReceiptForm(LinesForm):
                 "lines": lines}
 
 
-class DisposalLineForm(SubForm):
+class DisposalLineForm(LineForm):
     key = HiddenField()
     quantity = IntegerField(_l("Quantity"), validators=_units)
 

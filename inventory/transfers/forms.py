@@ -2,13 +2,12 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import (BooleanField, FieldList, FormField, HiddenField, IntegerField, SelectField,
                      StringField)
-from wtforms import Form as SubForm
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from inventory.forms import Form
 from inventory.limits import MAX_QUANTITY
-from inventory.stock.forms import LINE_ROWS, LinesForm
+from inventory.stock.forms import LINE_ROWS, LineForm, LinesForm
 from inventory.transfers.models import TRANSFER_STATUSES
 
 STATUS_LABELS = {"in_transit": _l("In transit"), "received": _l("Received"),
@@ -16,7 +15,7 @@ STATUS_LABELS = {"in_transit": _l("In transit"), "received": _l("Received"),
 _units = [Optional(), NumberRange(min=1, max=MAX_QUANTITY)]
 
 
-class ShipLineForm(SubForm):
+class ShipLineForm(LineForm):
     item = SelectField(_l("Item"), validate_choice=False)
     lot = StringField(_l("Lot (empty: earliest expiry first)"),
                       validators=[Optional(), Length(max=64)])
@@ -47,7 +46,7 @@ class TransferForm(LinesForm):
                 "document_ref": (self.document_ref.data or "").strip() or None}
 
 
-class ArrivedLineForm(SubForm):
+class ArrivedLineForm(LineForm):
     line_id = HiddenField()
     quantity = IntegerField(_l("Arrived"), validators=[Optional(), NumberRange(min=0,
                                                                            max=MAX_QUANTITY)])
