@@ -1,10 +1,11 @@
 """Sign-in and first-run setup forms (Flask-WTF: every form carries a CSRF token)."""
-from flask_babel import gettext, lazy_gettext as _l
+from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, IntegerField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Regexp
 
 from inventory.forms import Form
+from inventory.i18n.errors import error_message
 from inventory.auth.services import EMAIL_RE, MIN_PASSWORD_LENGTH
 
 VALID_EMAIL = Regexp(EMAIL_RE, message=_l("Enter a valid email address."))
@@ -43,8 +44,8 @@ class SetupForm(Form):
 
 def attach_error(form: Form, exc) -> None:
     """Show a service's DomainError next to the field it names (or above the form), in the
-    page's language when the message is in the catalogue (a fixed message marked ``N_``)."""
-    message = gettext(exc.message)
+    page's language when the message is in the catalogue (marked ``N_``, values filled in)."""
+    message = error_message(exc)
     field = form._fields.get(exc.field) if exc.field else None
     if field is None:
         form.form_errors.append(message)
