@@ -168,3 +168,13 @@ def test_count_pages_in_spanish(client, spanish_staff, item_names):
     _assert_all_spanish(html, data=item_names)
     again = client.get("/sites/DT/count").get_data(as_text=True)
     assert "Conteos sin enviar" not in again
+
+
+def test_error_pages_of_the_stock_pages_in_spanish(client, spanish_staff, item_names):
+    """Another site's pages and unknown records: the error page says why, in Spanish."""
+    html = _spanish_page(client, "/sites/UP/receive", item_names, status=403)
+    assert "No permitido" in html and "No está asignado al sitio UP." in html
+    html = _spanish_page(client, "/transfers/999999", item_names, status=404)
+    assert "No existe el traslado 999999." in html
+    html = _spanish_page(client, "/counts/999999", item_names, status=404)
+    assert "No existe el conteo 999999." in html

@@ -9,6 +9,7 @@ from sqlalchemy import bindparam, select
 from inventory.request_kind import is_api_request
 from inventory.auth.models import ROLES
 from inventory.errors import Forbidden
+from inventory.labels import N_
 
 STAFF, COORDINATOR, REPORTER, ADMIN = "staff", "coordinator", "reporter", "admin"
 ALL_ROLES = ROLES
@@ -43,7 +44,8 @@ def can_access_site(user, site_id: int) -> bool:
 def ensure_site_access(user, site, field: str = "site") -> None:
     """Raise Forbidden unless ``user`` may work at ``site``."""
     if not can_access_site(user, site.id):
-        raise Forbidden(f"You are not assigned to site {site.code}.", field=field)
+        raise Forbidden(N_("You are not assigned to site %(site)s."), field=field,
+                        params={"site": site.code})
 
 
 def require_roles(*roles: str):

@@ -53,7 +53,8 @@ def site_by_code(code: str, field: str = "site", active_only: bool = True) -> tu
     """The site row with ``code``. Raises InvalidInput when unknown or (for writes) inactive."""
     site = _SITE.first(db.session.connection(), {"code": code})
     if site is None:
-        raise InvalidInput(f"Unknown site {code!r}.", field=field)
+        raise InvalidInput(N_("Unknown site %(site)s."), field=field,
+                           params={"site": repr(code)})
     if active_only:
         require_active(site, "Site", field)
     return site

@@ -34,7 +34,7 @@ def get_count(user, count_id: int, for_update: bool = False) -> Count:
         stmt = stmt.with_for_update(of=Count).execution_options(populate_existing=True)
     count = db.session.scalar(stmt)
     if count is None:
-        raise NotFound(f"No count {count_id}.", field="id")
+        raise NotFound(N_("No count %(id)s."), field="id", params={"id": count_id})
     ensure_site_access(user, count.site, field="id")
     return count
 

@@ -45,7 +45,7 @@ def get_transfer(user, transfer_id: int, for_update: bool = False) -> Transfer:
         stmt = stmt.with_for_update(of=Transfer).execution_options(populate_existing=True)
     transfer = db.session.scalar(stmt)
     if transfer is None:
-        raise NotFound(f"No transfer {transfer_id}.", field="id")
+        raise NotFound(N_("No transfer %(id)s."), field="id", params={"id": transfer_id})
     scope = site_scope(user)
     if scope is not None and not scope & {transfer.from_site_id, transfer.to_site_id}:
         ensure_site_access(user, transfer.to_site, field="id")
