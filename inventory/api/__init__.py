@@ -37,7 +37,8 @@ def created_or_replayed(result):
 def register_resources(api: Api) -> None:
     from inventory.catalog.api import blp as catalog
     from inventory.encounters.api import blp as encounters
+    from inventory.reorder.api import blp as reorder
     from inventory.stock.api import blp as stock
 
-    for blueprint in (catalog, stock, encounters):
+    for blueprint in (catalog, stock, encounters, reorder):
         api.register_blueprint(blueprint)
