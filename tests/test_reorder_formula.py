@@ -145,3 +145,34 @@ def test_expired_and_expiring_units(client, coord):
     row = status_row(client, coord, "WA", NARCAN)
     assert (row["expired"], row["expiring_30"], row["expiring_60"], row["expiring_90"]) == \
         (5, 7, 7, 18)
+
+
+def test_the_nightly_cache_gives_the_ledger_figures(client, coord, app):
+    """The cache holds what was recorded before the refresh; late entries (a void of an old
+    handout, a back-dated receipt) and today's handouts are read from the ledger."""
+    from inventory.reorder.cache import refresh_stock_days
+    from inventory.reorder.figures import ledger_series
+    from inventory.reorder.formula import window_days
+    from inventory.reorder.models import StockWindow
+    from inventory.settings.services import local_today
+
+    receive(client, coord, "WA", SYRINGE, 400, days_ago=70)
+    hand_out(client, coord, "WA", SYRINGE, 100, days_ago=50)
+    late = hand_out(client, coord, "WA", SYRINGE, 40, days_ago=30)
+    refresh_stock_days(settle=timedelta(0))
+    factories.db.session.commit()
+    assert factories.db.session.scalar(select(StockWindow.site_id)) is not None
+
+    assert client.post(f"/api/v1/encounters/{late}/void", headers=coord,
+                       json={"reason": "duplicate"}).status_code == 200
+    receive(client, coord, "WA", SYRINGE, 100, days_ago=80, lot="L2")
+    hand_out(client, coord, "WA", SYRINGE, 7)  # today
+    row = status_row(client, coord, "WA", SYRINGE)
+    stockout = 10  # days 90..81 ago: nothing yet (the back-dated receipt came 80 days ago)
+    assert row["stockout_days"] == stockout
+    assert row["amc"] == round(100 * 30.44 / (90 - stockout), 2) == 38.05
+    assert row["on_hand"] == 400 + 100 - 100 - 7
+    days = window_days(local_today())
+    cached, live = ledger_series(days), ledger_series(days, use_cache=False)
+    assert {k: (v.net, v.consumed, v.net_after) for k, v in cached.items()} == \
+        {k: (v.net, v.consumed, v.net_after) for k, v in live.items()}

@@ -1,10 +1,10 @@
 """Reorder policies (min and max months of stock per item, with site overrides) and reorder
 requests (draft → submitted → ordered → received)."""
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Numeric, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from inventory.catalog.models import Item, Site
@@ -72,3 +72,32 @@ class ReorderRequestLine(db.Model):
 
     request: Mapped[ReorderRequest] = relationship(back_populates="lines")
     item: Mapped[Item] = relationship()
+
+
+class StockWindow(db.Model):
+    """Cache (read side only, refreshed nightly by ``flask stock-days``): per site and item,
+    the ledger's net change and units handed out on each local day of the look-back (lists,
+    oldest day first, :attr:`StockDayRefresh.first_day` onwards), summed over the events with
+    id up to :attr:`StockDayRefresh.through_event_id`. Readers add the other events from the
+    ledger itself, so the figures are always exact (see inventory.reorder.figures)."""
+
+    __tablename__ = "stock_window"
+
+    site_id: Mapped[int] = mapped_column(ForeignKey("site.id"), primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("item.id"), primary_key=True)
+    net: Mapped[list] = mapped_column(JSON)
+    consumed: Mapped[list] = mapped_column(JSON)
+
+
+class StockDayRefresh(db.Model):
+    """What :class:`StockWindow` holds: local days ``first_day``..``last_day`` in ``timezone``,
+    events with id ≤ ``through_event_id``. One row (id 1)."""
+
+    __tablename__ = "stock_day_refresh"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    timezone: Mapped[str] = mapped_column(String(64))
+    first_day: Mapped[date]
+    last_day: Mapped[date]
+    through_event_id: Mapped[int]
+    refreshed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,4 +1,5 @@
-"""reorder: policies (min/max months per item, site overrides) and reorder requests
+"""reorder: policies (min/max months per item, site overrides), reorder requests, and the
+nightly cache of the 90-day look-back (stock_window)
 
 Revision ID: 0012
 Revises: 0009
@@ -14,6 +15,15 @@ depends_on = None
 
 
 def upgrade():
+    op.create_table('stock_day_refresh',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('timezone', sa.String(length=64), nullable=False),
+    sa.Column('first_day', sa.Date(), nullable=False),
+    sa.Column('last_day', sa.Date(), nullable=False),
+    sa.Column('through_event_id', sa.Integer(), nullable=False),
+    sa.Column('refreshed_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_stock_day_refresh'))
+    )
     op.create_table('reorder_policy',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('item_id', sa.Integer(), nullable=False),
@@ -28,6 +38,15 @@ def upgrade():
     sa.ForeignKeyConstraint(['site_id'], ['site.id'], name=op.f('fk_reorder_policy_site_id_site')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_reorder_policy')),
     sa.UniqueConstraint('item_id', 'site_key', name=op.f('uq_reorder_policy_item_id_site_key'))
+    )
+    op.create_table('stock_window',
+    sa.Column('site_id', sa.Integer(), nullable=False),
+    sa.Column('item_id', sa.Integer(), nullable=False),
+    sa.Column('net', sa.JSON(), nullable=False),
+    sa.Column('consumed', sa.JSON(), nullable=False),
+    sa.ForeignKeyConstraint(['item_id'], ['item.id'], name=op.f('fk_stock_window_item_id_item')),
+    sa.ForeignKeyConstraint(['site_id'], ['site.id'], name=op.f('fk_stock_window_site_id_site')),
+    sa.PrimaryKeyConstraint('site_id', 'item_id', name=op.f('pk_stock_window'))
     )
     op.create_table('reorder_request',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -70,4 +89,6 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_reorder_request_site_id'))
 
     op.drop_table('reorder_request')
+    op.drop_table('stock_window')
     op.drop_table('reorder_policy')
+    op.drop_table('stock_day_refresh')
