@@ -134,9 +134,11 @@ def register_blueprints(app: Flask) -> None:
     from inventory.admin.views import bp as admin_bp
     from inventory.auth.views import bp as auth_bp
     from inventory.main.views import bp as main_bp
+    from inventory.reorder.views import bp as reorder_bp
     from inventory.reporting.views import bp as reporting_bp
+    from inventory.stock.views import bp as stock_bp
 
-    for blueprint in (auth_bp, main_bp, admin_bp, reporting_bp, account_bp):
+    for blueprint in (auth_bp, main_bp, admin_bp, reporting_bp, account_bp, stock_bp, reorder_bp):
         app.register_blueprint(blueprint)
 
 

@@ -22,6 +22,10 @@ from inventory.reorder.transit import in_transit_by_site_item
 from inventory.settings.services import local_today
 
 
+STATUS_LABELS = {"stock_out": "Out of stock", "below_min": "Below minimum", "ok": "OK",
+                 "over_max": "Over maximum"}
+
+
 @dataclass
 class Figure:
     site: Site
