@@ -54,7 +54,7 @@ def _todays_encounter_counts(site_ids: list[int], today: date) -> dict[int, int]
 @login_required
 def home():
     if current_user.role == COORDINATOR:  # the stock dashboard, with today's handouts per site
-        from inventory.stock.views import dashboard_context
+        from inventory.stock.status_views import dashboard_context
 
         context = dashboard_context()
         context["counts_today"] = _todays_encounter_counts([s.id for s in context["sites"]],
@@ -74,7 +74,7 @@ def home():
 @bp.route("/sites/<code>/stock")
 @require_roles(STAFF, COORDINATOR, ADMIN)
 def site_stock(code: str):
-    """One site's stock: item totals first, lots folded under them (inventory.stock.views)."""
-    from inventory.stock.views import site_stock_page
+    """One site's stock: item totals first, lots folded under them (see status_views)."""
+    from inventory.stock.status_views import site_stock_page
 
     return site_stock_page(code)

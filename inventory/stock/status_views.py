@@ -19,7 +19,7 @@ from inventory.stock.card import card_csv, card_lines, site_and_item
 from inventory.stock.shelf import site_or_404, site_shelf
 from reports.model import ChartSpec, Sheet
 
-bp = Blueprint("stock_pages", __name__)
+bp = Blueprint("stock_status", __name__)
 
 
 def _visible_sites():
