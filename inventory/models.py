@@ -2,16 +2,19 @@
 from inventory.audit.models import AuditEntry
 from inventory.auth.models import ApiToken, User, user_site
 from inventory.catalog.models import Item, Lot, Site
+from inventory.counts.models import Count, CountLine
 from inventory.encounters.models import Encounter, EncounterItem, EncounterReferral
 from inventory.participants.models import Participant
 from inventory.reorder.models import ReorderPolicy, ReorderRequest, ReorderRequestLine
 from inventory.reporting.models import LedgerMonth, LedgerMonthTotal
 from inventory.settings.models import ProgramSettings
 from inventory.stock.models import StockBalance, StockEvent, StockEventLine, StockReason
+from inventory.transfers.models import Transfer, TransferLine, TransferReceipt
 
 __all__ = [
     "ApiToken", "AuditEntry", "Encounter", "EncounterItem", "EncounterReferral", "Item",
     "LedgerMonth", "LedgerMonthTotal", "Lot", "Participant", "ProgramSettings", "ReorderPolicy",
     "ReorderRequest", "ReorderRequestLine", "Site",
     "StockBalance", "StockEvent", "StockEventLine", "StockReason", "User", "user_site",
+    "Count", "CountLine", "Transfer", "TransferLine", "TransferReceipt",
 ]

@@ -136,9 +136,11 @@ def register_blueprints(app: Flask) -> None:
     from inventory.main.views import bp as main_bp
     from inventory.reorder.views import bp as reorder_bp
     from inventory.reporting.views import bp as reporting_bp
-    from inventory.stock.status_views import bp as stock_bp
+    from inventory.stock.pages import blueprints as stock_pages  # issue 12: receive … counts
+    from inventory.stock.status_views import bp as stock_status_bp
 
-    for blueprint in (auth_bp, main_bp, admin_bp, reporting_bp, account_bp, stock_bp, reorder_bp):
+    for blueprint in (auth_bp, main_bp, admin_bp, reporting_bp, account_bp, *stock_pages(),
+                      stock_status_bp, reorder_bp):
         app.register_blueprint(blueprint)
 
 

@@ -53,7 +53,8 @@ def adj_line(**line):
 
 
 def disp(**over):
-    body = adjustment_body("BIA", "expired", [(ITEM, "LOT-1", 1)])
+    # LOT-1 expires in 2031: "damaged", as "expired" is only for lots past their expiry.
+    body = adjustment_body("BIA", "damaged", [(ITEM, "LOT-1", 1)])
     line = {k: over.pop(k) for k in ("quantity", "item") if k in over}
     body["lines"][0].update(line)
     return ("/api/v1/disposals", {**body, **over})

@@ -19,8 +19,8 @@ from inventory.extensions import db as _db
 from inventory.stock.ledger import _Balance, _fefo
 from inventory.stock.models import StockBalance, StockEvent, StockEventLine
 from tests import factories
-from tests.api_helpers import (bearer, encounter_body, item_id, ledger_mismatches, receipt_body,
-                               site_id)
+from tests.api_helpers import (adjustment_body, bearer, encounter_body, item_id,
+                               ledger_mismatches, receipt_body, site_id)
 
 ITEMS = ("SYR-1ML-28G", "CONDOM-EXT", "NARCAN-4MG")
 TRACKS_EXPIRY = {"NARCAN-4MG"}  # its lots must give an expiry
@@ -54,10 +54,15 @@ def _stock_the_shelf(client, headers, site, item_code, lot_specs, unknown, drawn
     lines = [{"item": item_code, "quantity": quantity, "lot": f"AL{n}-{i}",
               "expires_on": None if days is None else (BASE + timedelta(days=days)).isoformat()}
              for i, (quantity, days) in enumerate(lot_specs)]
-    if unknown:
+    if unknown and item_code not in TRACKS_EXPIRY:
         lines.append({"item": item_code, "quantity": unknown, "lot": None, "expires_on": None})
     if lines:
         response = client.post("/api/v1/receipts", headers=headers, json=receipt_body(site, lines))
+        assert response.status_code == 201, response.get_json()
+    if unknown and item_code in TRACKS_EXPIRY:
+        # A receipt of such an item names its lot: stock of no known lot is found on a shelf.
+        response = client.post("/api/v1/adjustments", headers=headers, json=adjustment_body(
+            site, "found", [(item_code, None, unknown)]))
         assert response.status_code == 201, response.get_json()
     if drawn_before:  # empties some lots, or takes the unknown lot below zero
         response = client.post("/api/v1/encounters", headers=headers,

@@ -122,7 +122,8 @@ def test_disposal_never_goes_below_zero(client, api_headers, make_site, db):
     headers = api_headers("coordinator")
     _receipt(client, headers, "A", [{"item": "NARCAN-4MG", "quantity": 2, "lot": "N1",
                                      "expires_on": "2026-12-01"}])
-    body = {"site": "A", "occurred_at": NOW.isoformat(), "reason": "expired"}
+    # Lot N1 has not expired: the reason is damage ("expired" is only for lots past expiry).
+    body = {"site": "A", "occurred_at": NOW.isoformat(), "reason": "damaged"}
 
     too_many = client.post("/api/v1/disposals", headers=headers, json={
         **body, "client_id": str(uuid.uuid4()),

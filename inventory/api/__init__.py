@@ -39,6 +39,8 @@ def register_resources(api: Api) -> None:
     from inventory.encounters.api import blp as encounters
     from inventory.reorder.api import blp as reorder
     from inventory.stock.api import blp as stock
+    from inventory.counts.api import blp as counts  # issue 12: counts and transfers
+    from inventory.transfers.api import blp as transfers
 
-    for blueprint in (catalog, stock, encounters, reorder):
+    for blueprint in (catalog, stock, encounters, transfers, counts, reorder):
         api.register_blueprint(blueprint)

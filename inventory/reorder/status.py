@@ -18,7 +18,7 @@ from inventory.extensions import db
 from inventory.reorder import formula
 from inventory.reorder.figures import Series, Shelf, ledger_series, shelves
 from inventory.reorder.policies import policy_table, resolve
-from inventory.reorder.transit import in_transit_by_site_item
+from inventory.transfers.queries import in_transit_by_site_item
 from inventory.settings.services import local_today
 
 

@@ -141,27 +141,42 @@ def _fefo(quantity: int, balances: list[_Balance]) -> list[tuple[int | None, int
     return taken
 
 
+def _check_available(line: Line, balances: list[_Balance]) -> None:
+    """Raise InsufficientStock when the item's lots together hold less than ``line`` takes
+    (an allocated move other than a handout may not reach the unknown lot below zero)."""
+    available = sum(b.on_hand for b in balances if b.on_hand > 0)
+    if available < line.quantity:
+        raise InsufficientStock(f"Only {available} on hand; cannot remove {line.quantity}.",
+                                field=line.field or "lines")
+
+
 @dataclass(frozen=True)
 class Posted:
-    """What the ledger wrote: the event id, and whether a handout outran known stock."""
+    """What the ledger wrote: the event id, whether a handout outran known stock, and the
+    stored lines ``(item_id, lot_id, signed quantity)`` (an allocated move's lots)."""
 
     id: int
     discrepancy: bool
+    lines: tuple[tuple[int, int | None, int], ...] = ()
 
 
 def post_event(*, kind: str, site_id: int, occurred_at: datetime, client_id: UUID,
                lines: list[Line], user_id: int | None = None, allocate: bool = False,
-               **header) -> Posted:
+               usable_from=None, counted: bool = False, **header) -> Posted:
     """Write one ledger event with its lines and update the balances under lock.
 
-    ``allocate`` (distributions): each line's positive ``quantity`` is handed out and split
-    across lots FEFO; the stored lines are negative. Otherwise lines are stored as given.
+    ``allocate`` (distributions, transfers): each line without a lot takes its positive
+    ``quantity`` split across lots FEFO, stored as negative lines; only a distribution may take
+    more than the lots hold; ``usable_from`` (a date) leaves out lots that expired before it.
+    Lines naming a lot, and every line without ``allocate``, are stored as given.
+    ``counted`` (counts): each line's ``quantity`` is the level found on the shelf; the line
+    stored is its difference from the balance under lock, and none where they agree.
     ``header`` holds the optional event columns (fingerprint, reverses_id, counterpart_site_id,
     document_ref, reason_code, note). On PostgreSQL a handout is written by the
     ``record_handout`` function instead (inventory.encounters.writes), which follows these rules.
     Raises InsufficientStock when a kind other than distribution would take a balance below zero.
     """
-    keys = {(line.item_id, None if allocate else line.lot_id) for line in lines}
+    keys = {(line.item_id, line.lot_id) for line in lines}
     balances = _locked_balances(site_id, keys)
     by_item: dict[int, list[_Balance]] = defaultdict(list)
     for balance in balances:
@@ -170,10 +185,19 @@ def post_event(*, kind: str, site_id: int, occurred_at: datetime, client_id: UUI
 
     stored: list[tuple[int, int | None, int]] = []
     for line in lines:
-        if allocate:
-            for lot_id, take in _fefo(line.quantity, by_item[line.item_id]):
+        if allocate and line.lot_id is None:
+            usable = [b for b in by_item[line.item_id] if usable_from is None
+                      or b.expires_on is None or b.expires_on >= usable_from]
+            if kind not in MAY_GO_NEGATIVE:
+                _check_available(line, usable)
+            for lot_id, take in _fefo(line.quantity, usable):
                 stored.append((line.item_id, lot_id, -take))
                 by_key[(line.item_id, lot_id)].on_hand -= take
+        elif counted:
+            balance = by_key[(line.item_id, line.lot_id)]
+            change, balance.on_hand = line.quantity - balance.on_hand, line.quantity
+            if change:
+                stored.append((line.item_id, line.lot_id, change))
         else:
             balance = by_key[(line.item_id, line.lot_id)]
             balance.on_hand += line.quantity
@@ -197,7 +221,8 @@ def post_event(*, kind: str, site_id: int, occurred_at: datetime, client_id: UUI
         "client_id": client_id, "user_id": user_id, "discrepancy": discrepancy}
     touched = sorted({(i, lot) for i, lot, _ in stored}, key=lambda k: (k[0], k[1] or 0))
     rows = EventRows(header, stored, [(by_key[key].id, by_key[key].on_hand) for key in touched])
-    return Posted(id=write_event(db.session.connection(), rows), discrepancy=discrepancy)
+    return Posted(id=write_event(db.session.connection(), rows), discrepancy=discrepancy,
+                  lines=tuple(stored))
 
 
 def reverse_event(original: StockEvent, *, client_id: UUID, user_id: int | None,

@@ -44,6 +44,8 @@ class _EventArgs(Schema):
 class ReceiptArgs(_EventArgs):
     document_ref = fields.String(load_default=None, allow_none=True,
                                  validate=validate.Length(max=80))
+    # Coordinators and admins: an expired lot is received and disposed of at once.
+    for_disposal = fields.Boolean()
     lines = fields.List(fields.Nested(ReceiptLineArgs), required=True,
                         validate=validate.Length(min=1, max=200))
 

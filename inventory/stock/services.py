@@ -1,5 +1,6 @@
 """Receiving, adjusting and disposing of stock. Each call is one ledger event, idempotent on
 its ``client_id``; the caller commits."""
+import uuid
 from datetime import timedelta
 
 from flask import current_app
@@ -15,10 +16,13 @@ from inventory.extensions import db
 from inventory.idempotency import create_once, fingerprint
 from inventory.input_rules import DATE_MESSAGE, date_in_range
 from inventory.limits import CLOCK_SKEW_SECONDS, MAX_QUANTITY
+from inventory.settings.services import local_today
 from inventory.stock.ledger import Line, post_event
 from inventory.stock.models import StockEvent, StockEventLine, StockReason
 
 DISPOSAL_REASONS = ("expired", "damaged", "other")
+# The disposal written with a receipt "for disposal" takes its client_id from the receipt's.
+_RECEIVED_FOR_DISPOSAL = uuid.UUID("a3c4e0f2-5b1d-4c8e-9f7a-2d6b8e1c3f50")
 # Reasons that move stock one way only: a "damaged" line cannot add to the shelf, nor a "found"
 # one take from it. Count variance, other and transfer shortfall go either way.
 REASON_DIRECTIONS = {"expired": -1, "damaged": -1, "lost": -1, "found": 1}
@@ -88,61 +92,99 @@ def _load_event(event_id: int) -> StockEvent:
                                                joinedload(StockEventLine.lot))])
 
 
-def receive_stock(user, data: dict) -> tuple[StockEvent, bool]:
-    """Record a receipt: lines in units (``quantity``) or whole cases (``cases`` × pack size),
-    with optional lot and expiry. Returns ``(event, created)``; a replay gets its stored event.
+def _receipt_line(raw: dict, field: str, items: dict, day, for_disposal: bool):
+    """Check one receipt line; return (item, lot code, expiry, units, field, expired).
 
-    Raises InvalidInput (unknown site/item, both or neither of quantity and cases, too large,
-    an expiry without a lot), Forbidden (site not assigned), Conflict (client_id reused with
-    another body).
+    Raises InvalidInput naming the line's field (see :func:`receive_stock`)."""
+    item = item_by_code(raw["item"], f"{field}.item", items)
+    quantity, cases = raw.get("quantity"), raw.get("cases")
+    if quantity is None and cases is None:
+        raise InvalidInput("Give quantity (units), cases, or both.", field=f"{field}.quantity")
+    units = (quantity or 0) + (cases or 0) * item.pack_size
+    if units > MAX_QUANTITY:
+        raise InvalidInput(f"At most {MAX_QUANTITY} units per line.",
+                           field=f"{field}.cases" if cases else f"{field}.quantity")
+    lot, expires_on = raw.get("lot"), raw.get("expires_on")
+    if item.tracks_expiry and not lot:
+        raise InvalidInput(f"{item.code} tracks expiry: give the lot code.", field=f"{field}.lot")
+    if item.tracks_expiry and not expires_on:
+        raise InvalidInput(f"{item.code} tracks expiry: give expires_on.",
+                           field=f"{field}.expires_on")
+    if expires_on and not lot:
+        # An expiry belongs to a lot; the unknown lot has none, so it would be lost.
+        raise InvalidInput("An expiry date needs the lot code it is printed with.",
+                           field=f"{field}.lot")
+    expired = bool(expires_on and expires_on < day)
+    if expired and not for_disposal:
+        raise InvalidInput(f"Lot {lot} expired on {expires_on}: it can only be received for "
+                           "disposal (for_disposal).", field=f"{field}.expires_on")
+    return item, lot, expires_on, units, field, expired
+
+
+def receive_stock(user, data: dict, link=None) -> tuple[StockEvent, bool]:
+    """Record a receipt: each line in units (``quantity``), whole cases (``cases`` × the
+    item's pack size) or both (added), with lot and expiry (required for items that track
+    expiry). A lot already expired on the day received is refused unless ``for_disposal``
+    (coordinators and admins): then it is received and disposed of at once (reason
+    ``expired``). ``link(event_id)``, if given, runs after the receipt is posted, in the same
+    transaction (a reorder request records its receipts so). Returns ``(event, created)``; a
+    replay gets its stored event.
+
+    Raises InvalidInput (unknown site/item, neither quantity nor cases, too large, missing
+    lot or expiry, an expiry without a lot, an expired lot), Forbidden (site not assigned),
+    Conflict (client_id reused with another body).
     """
     site, items = _site_and_items(user, data)
     print_ = fingerprint({**data, "kind": "receipt"})
+    for_disposal = bool(data.get("for_disposal"))
 
     def check():
         _check_header(user, site, data)
-        lines = []
-        for index, raw in enumerate(data["lines"]):
-            field = f"lines.{index}"
-            item = item_by_code(raw["item"], f"{field}.item", items)
-            quantity, cases = raw.get("quantity"), raw.get("cases")
-            if (quantity is None) == (cases is None):
-                raise InvalidInput("Give either quantity (units) or cases.",
-                                   field=f"{field}.quantity")
-            units = quantity if quantity is not None else cases * item.pack_size
-            if units > MAX_QUANTITY:
-                raise InvalidInput(f"At most {MAX_QUANTITY} units per line.",
-                                   field=f"{field}.cases")
-            if item.tracks_expiry and raw.get("lot") and not raw.get("expires_on"):
-                raise InvalidInput(f"{item.code} tracks expiry: give expires_on.",
-                                   field=f"{field}.expires_on")
-            if raw.get("expires_on") and not raw.get("lot"):
-                # An expiry belongs to a lot; the unknown lot has none, so it would be lost.
-                raise InvalidInput("An expiry date needs the lot code it is printed with.",
-                                   field=f"{field}.lot")
-            lines.append((item, raw.get("lot"), raw.get("expires_on"), units, field))
-        return lines
+        if for_disposal and getattr(user, "role", None) not in BACKDATERS:
+            raise InvalidInput("Only coordinators and admins receive stock for disposal.",
+                               field="for_disposal")
+        day = local_today(data["occurred_at"])
+        return [_receipt_line(raw, f"lines.{index}", items, day, for_disposal)
+                for index, raw in enumerate(data["lines"])]
 
     def create(lines):
-        posted = [
-            Line(item_id=item.id, quantity=units, field=f"{field}.quantity",
-                 lot_id=getattr(lot_for(item, lot_code, expires_on, field), "id", None))
-            for item, lot_code, expires_on, units, field in lines
-        ]
+        posted, expired = [], []
+        for item, lot_code, expires_on, units, field, is_expired in lines:
+            line = Line(item_id=item.id, quantity=units, field=f"{field}.quantity",
+                        lot_id=getattr(lot_for(item, lot_code, expires_on, field), "id", None))
+            posted.append(line)
+            if is_expired:
+                expired.append(Line(item_id=line.item_id, lot_id=line.lot_id, quantity=-units,
+                                    field=line.field))
         event = post_event(kind="receipt", site_id=site.id, occurred_at=data["occurred_at"],
                            client_id=data["client_id"], lines=posted, user_id=user.id,
                            fingerprint=print_, document_ref=data.get("document_ref"))
+        if expired:
+            post_event(kind="disposal", site_id=site.id, occurred_at=data["occurred_at"],
+                       client_id=uuid.uuid5(_RECEIVED_FOR_DISPOSAL, str(data["client_id"])),
+                       lines=expired, user_id=user.id, reason_code="expired",
+                       note="received for disposal", document_ref=data.get("document_ref"))
+        if link is not None:
+            link(event.id)
         return _load_event(event.id)
 
     return create_once(StockEvent, data["client_id"], print_, create, check, (Encounter,))
 
 
-def _signed_lines(data: dict, items: dict, sign: int) -> list[Line]:
+def _signed_lines(data: dict, items: dict, sign: int, expired_only: bool = False) -> list[Line]:
+    """The lines as signed ledger lines. ``expired_only``: every line must name a lot past its
+    expiry on the day of the event. Raises InvalidInput (unknown item or lot, a lot not
+    expired)."""
     lines = []
+    day = local_today(data["occurred_at"])
     for index, raw in enumerate(data["lines"]):
         field = f"lines.{index}"
         item = item_by_code(raw["item"], f"{field}.item", items)
         lot = existing_lot(item, raw.get("lot"), field)
+        if expired_only and (lot is None or lot.expires_on is None or lot.expires_on >= day):
+            when = f"expires on {lot.expires_on}" if lot and lot.expires_on else "has no expiry"
+            raise InvalidInput(f"Reason 'expired' is only for lots past their expiry; this "
+                               f"stock {when}.", field=f"{field}.lot")
         lines.append(Line(item_id=item.id, lot_id=lot.id if lot else None,
                           quantity=sign * raw["quantity"], field=f"{field}.quantity"))
     return lines
@@ -164,7 +206,8 @@ def adjust_stock(user, data: dict, kind: str = "adjustment") -> tuple[StockEvent
         if kind == "disposal" and reason.code not in DISPOSAL_REASONS:
             raise InvalidInput(f"Disposal reasons are {', '.join(DISPOSAL_REASONS)}.",
                                field="reason")
-        lines = _signed_lines(data, items, -1 if kind == "disposal" else 1)
+        lines = _signed_lines(data, items, -1 if kind == "disposal" else 1,
+                              expired_only=reason.code == "expired")
         _check_directions(reason.code, lines)
         return reason.code, lines
 

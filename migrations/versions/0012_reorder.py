@@ -2,14 +2,14 @@
 nightly cache of the 90-day look-back (stock_window)
 
 Revision ID: 0012
-Revises: 0009
+Revises: 0011
 """
 from alembic import op
 import sqlalchemy as sa
 
 
 revision = '0012'
-down_revision = '0009'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 
