@@ -16,4 +16,26 @@ def stock_days():
                f"events up to id {done['through_event_id']}")
 
 
-COMMANDS = [stock_days]
+
+@click.command("alerts")
+@click.option("--email", is_flag=True, help="Also e-mail each coordinator (needs MAIL_SERVER).")
+@with_appcontext
+def alerts(email: bool):
+    """List stock-outs, items below minimum, discrepancies and lots expiring within 30 days,
+    per site. Exit status 0 (cron-friendly); nothing is changed."""
+    from inventory.reorder.alerts import (alerts_text, email_coordinators, mail_configured,
+                                          site_alerts)
+    from inventory.settings.services import local_today
+
+    today = local_today()
+    text = alerts_text(site_alerts(today), today)
+    click.echo(text, nl=False)
+    if email:
+        if not mail_configured():
+            click.echo("MAIL_SERVER is not set: no e-mail sent.", err=True)
+            return
+        sent = email_coordinators(text, today)
+        click.echo(f"E-mailed {len(sent)} coordinator(s).", err=True)
+
+
+COMMANDS = [stock_days, alerts]
