@@ -57,6 +57,8 @@ def dashboard_context() -> dict:
     status = request.args.get("status") or None
     if site is not None and len(site) > 32:
         raise InvalidInput("Unknown site.", field="site")
+    if status and status not in formula.STATUSES:
+        raise InvalidInput(f"Status is one of {', '.join(formula.STATUSES)}.", field="status")
     figures = status_figures(current_user, [site] if site else None, None, category)
     counts = {name: sum(1 for f in figures if f.status == name) for name in formula.STATUSES}
     shown = [f for f in figures if not status or f.status == status]
