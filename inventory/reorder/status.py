@@ -2,7 +2,8 @@
 the reorder suggestion (the formula in :mod:`inventory.reorder.formula`).
 
 Rows cover the (site, item) pairs that have a balance row (the site has held or moved the
-item) or a site-specific policy, at active sites and for active items.
+item), stock in transit to the site, or a site-specific policy, at active sites and for active
+items.
 """
 from dataclasses import dataclass
 from datetime import date
@@ -89,8 +90,9 @@ def compute(site_ids: set[int] | None, today: date | None = None,
     pairs = {key for key in held if key[0] in sites and key[1] in items}
     pairs |= {(site_key, item_id) for item_id, site_key in policies
               if site_key in sites and item_id in items}
-    series = ledger_series(days, set(sites), set(items))
     transit = in_transit_by_site_item(set(sites))
+    pairs |= {key for key in transit if key[1] in items}
+    series = ledger_series(days, set(sites), set(items))
     size = len(days)
     figures = []
     for site_id, item_id in pairs:

@@ -39,7 +39,9 @@ def _charts(figures, days) -> list[dict]:
     charts = []
     labels = [day.strftime("%-d %b") for day in days]
     for item, totals in by_item.values():
-        title = f"{item.name}: {item.unit}s handed out per day, last {len(days)} days"
+        if not any(totals):
+            continue
+        title = f"{item.name}: handed out per day, last {len(days)} days ({item.unit})"
         sheet = Sheet(name=item.code, frame=pd.DataFrame({"Day": labels, "Handed out": totals}),
                       chart=ChartSpec(title=title, category_column="Day",
                                       value_columns=["Handed out"], rows=len(days)))
