@@ -44,7 +44,8 @@ def test_coordinator_home_is_the_dashboard(client, login_as, stocked):
     assert re.search(r'<span class="big-number">1</span> Out of stock', html)
     assert re.search(r'<span class="big-number">1</span> Below minimum', html)
     assert 'href="/sites/PA/stock"' in html and 'href="/reports/"' in html
-    assert "<svg" in html and "handed out per day" in html
+    assert "<svg" in html and "handed out per week" in html
+    assert "Handed out: 180</title>" in html  # the week of the 180 syringes handed out
     only_out = client.get("/stock?status=stock_out").get_data(as_text=True)
     assert "External condom" in only_out and '1 mL 28G' not in only_out.split("<tbody>")[1]
     only_pb = client.get("/stock?site=PB").get_data(as_text=True).split("<tbody>")[1]

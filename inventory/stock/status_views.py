@@ -1,9 +1,10 @@
 """Stock pages: the dashboard (every site × item, the coordinator's home), one site's stock
 (item totals, lots folded under them) and the stock card of a site × item."""
 from datetime import timedelta
+from urllib.parse import quote
 
 import pandas as pd
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, render_template, request, url_for
 from flask_login import current_user
 
 from inventory.admin.services import list_sites
@@ -28,26 +29,51 @@ def _visible_sites():
     return list_sites(include_inactive=False)
 
 
+def _weeks(days) -> list[tuple[int, int]]:
+    """Index ranges of the look-back cut into weeks ending yesterday (the first may be short)."""
+    ends = list(range(len(days), 0, -7))
+    return [(max(end - 7, 0), end) for end in reversed(ends)]
+
+
 def _charts(figures, days) -> list[dict]:
-    """Per item shown: units handed out per day over the look-back, summed over the sites
-    shown, drawn as the reports page draws its charts (both layouts)."""
+    """Per item shown: units handed out per week over the look-back, summed over the sites
+    shown, drawn as the reports page draws its charts (both layouts; a bar per week keeps a
+    page of many items small)."""
     by_item: dict = {}
     for figure in figures:
         totals = by_item.setdefault(figure.item.id, (figure.item, [0] * len(days)))[1]
         for i, units in enumerate(figure.series.consumed):
             totals[i] += units
+    weeks = _weeks(days)
+    labels = [days[start].strftime("%-d %b") for start, _ in weeks]
     charts = []
-    labels = [day.strftime("%-d %b") for day in days]
     for item, totals in by_item.values():
         if not any(totals):
             continue
-        title = f"{item.name}: handed out per day, last {len(days)} days ({item.unit})"
-        sheet = Sheet(name=item.code, frame=pd.DataFrame({"Day": labels, "Handed out": totals}),
-                      chart=ChartSpec(title=title, category_column="Day",
-                                      value_columns=["Handed out"], rows=len(days)))
+        weekly = [sum(totals[start:end]) for start, end in weeks]
+        title = f"{item.name}: handed out per week, last {len(days)} days ({item.unit})"
+        sheet = Sheet(name=item.code, frame=pd.DataFrame({"Week from": labels,
+                                                          "Handed out": weekly}),
+                      chart=ChartSpec(title=title, category_column="Week from",
+                                      value_columns=["Handed out"], rows=len(weeks)))
         charts.append({"item": item, "total": sum(totals),
                        "layouts": [bar_chart(sheet, layout) for layout in (WIDE, NARROW)]})
     return charts
+
+
+def _links(figures) -> dict:
+    """(site code, item code) → (site stock URL, stock card URL): one url_for per site, not
+    two per row (600 rows)."""
+    sites, links = {}, {}
+    for f in figures:
+        if f.site.code not in sites:
+            sites[f.site.code] = (url_for("main.site_stock", code=f.site.code),
+                                  url_for("stock_status.stock_card", code=f.site.code,
+                                          item_code="__ITEM__"))
+        site_url, card = sites[f.site.code]
+        links[(f.site.code, f.item.code)] = (site_url,
+                                             card.replace("__ITEM__", quote(f.item.code, "")))
+    return links
 
 
 def dashboard_context() -> dict:
@@ -65,6 +91,7 @@ def dashboard_context() -> dict:
     counts = {name: sum(1 for f in figures if f.status == name) for name in formula.STATUSES}
     shown = [f for f in figures if not status or f.status == status]
     return {
+        "links": _links(shown),
         "figures": shown, "counts": counts, "sites": _visible_sites(),
         "categories": ITEM_CATEGORIES, "statuses": formula.STATUSES,
         "status_labels": STATUS_LABELS, "chosen": {"site": site, "category": category,
