@@ -61,8 +61,10 @@ def test_two_coordinators_ship_the_last_ten_units(app, db, client):
         assert on_hand_total("CW", NAL) == 0
         assert on_hand_total("CA", NAL) + on_hand_total("CB", NAL) == 0  # all in transit
         assert ledger_mismatches() == []
-        assert list(find_mismatches()) == []  # what `flask check-ledger` reports
+        assert list(find_mismatches()) == []
         db.session.rollback()
+        check = app.test_cli_runner().invoke(args=["check-ledger"])
+        assert check.exit_code == 0 and "Ledger OK" in check.output, check.output
         winner = next(answer for answer in answers if answer.status_code == 201).get_json()
         cancelled = client.post(f"/api/v1/transfers/{winner['id']}/cancel", headers=first,
                                 json={})
