@@ -11,7 +11,7 @@ from sqlalchemy import delete, func, insert, select
 from inventory.database import utcnow
 from inventory.extensions import db
 from inventory.reorder import formula
-from inventory.reorder.figures import _add_ledger
+from inventory.reorder.figures import add_ledger
 from inventory.reorder.models import StockDayRefresh, StockWindow
 from inventory.settings.services import current_settings, local_today
 from inventory.stock.models import StockEvent
@@ -26,7 +26,7 @@ def refresh_stock_days(today: date | None = None, settle: timedelta = SETTLE) ->
     mark = db.session.scalar(select(func.max(StockEvent.id))
                              .where(StockEvent.recorded_at <= utcnow() - settle)) or 0
     series: dict = {}
-    _add_ledger(series, days, None, None, StockEvent.id <= mark)
+    add_ledger(series, days, None, None, StockEvent.id <= mark)
     rows = [{"site_id": site_id, "item_id": item_id, "net": one.net, "consumed": one.consumed}
             for (site_id, item_id), one in series.items()]
     db.session.execute(delete(StockWindow))

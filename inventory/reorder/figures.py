@@ -71,7 +71,7 @@ def _handed_out():
     return original, amount
 
 
-def _add_ledger(series: dict, days: list[date], site_ids, item_ids, *conditions,
+def add_ledger(series: dict, days: list[date], site_ids, item_ids, *conditions,
                 recent: bool = False, before: datetime = FAR_FUTURE) -> None:
     """Add to ``series`` the ledger lines dated from the window's start that meet
     ``conditions``, bucketed into the window's days (and the after-window bucket).
@@ -146,7 +146,7 @@ def ledger_series(days: list[date], site_ids: set[int] | None = None,
     series: dict[tuple[int, int], Series] = {}
     meta = _cache_for(days) if use_cache else None
     if meta is None:
-        _add_ledger(series, days, site_ids, item_ids)
+        add_ledger(series, days, site_ids, item_ids)
         return series
     last = min(meta.last_day, days[-1])
     skip, take = (days[0] - meta.first_day).days, (last - days[0]).days + 1
@@ -163,9 +163,9 @@ def ledger_series(days: list[date], site_ids: set[int] | None = None,
             consumed[skip:skip + take] + [0] * (size - take))
     cached_to = midnights([last])[1]
     # Each query names one range, so that the database walks that index only.
-    _add_ledger(series, days, site_ids, item_ids, StockEvent.occurred_at >= cached_to,
+    add_ledger(series, days, site_ids, item_ids, StockEvent.occurred_at >= cached_to,
                 recent=True)
-    _add_ledger(series, days, site_ids, item_ids, StockEvent.id > meta.through_event_id,
+    add_ledger(series, days, site_ids, item_ids, StockEvent.id > meta.through_event_id,
                 recent=True, before=cached_to)
     return series
 

@@ -135,9 +135,8 @@ def receive_request(user, request_id: int, data: dict) -> tuple[ReorderRequest, 
     receipt = {"client_id": data["client_id"], "site": request.site.code,
                "occurred_at": data["occurred_at"], "lines": lines,
                "document_ref": data.get("document_ref") or f"Reorder request {request.id}"}
-    for key in ("backdated",):
-        if key in data:
-            receipt[key] = data[key]
+    if "backdated" in data:
+        receipt["backdated"] = data["backdated"]
     event, _ = receive_stock(user, receipt)
     request = get_request(user, request_id, for_update=True)
     if request.status != "ordered":  # another receipt won the race

@@ -83,7 +83,7 @@ def request_list():
 def request_detail(request_id: int):
     found = requests.get_request(current_user, request_id)
     return render_template("reorder/request.html", req=found, form=ActionForm(),
-                           receive_form=ReceiveForm(), today=date.today())
+                           receive_form=ReceiveForm())
 
 
 @bp.route("/requests/<int:request_id>/<any(submit, order):action>", methods=["POST"])
