@@ -13,10 +13,6 @@ _sites = fields.List(fields.String(validate=validate.Length(min=1, max=32)),
                      validate=validate.Length(max=100))
 
 
-def _rounded(name: str):
-    return fields.Function(lambda row: None if row[name] is None else round(float(row[name]), 2))
-
-
 class StockStatusArgs(Schema):
     site = _sites
     status = fields.String(validate=validate.OneOf(STATUSES))
@@ -32,11 +28,11 @@ class StockStatusSchema(Schema):
     item = fields.String()
     on_hand = fields.Integer()
     in_transit = fields.Integer()
-    amc = _rounded("amc")
+    amc = fields.Float(allow_none=True)
     stockout_days = fields.Integer()
-    months_of_stock = _rounded("months_of_stock")
-    min_months = _rounded("min_months")
-    max_months = _rounded("max_months")
+    months_of_stock = fields.Float(allow_none=True)
+    min_months = fields.Float(allow_none=True)
+    max_months = fields.Float(allow_none=True)
     status = fields.String()
     discrepancy = fields.Boolean()
     expiring_30 = fields.Integer()
@@ -54,8 +50,8 @@ class SuggestionSchema(Schema):
     item = fields.String()
     on_hand = fields.Integer()
     in_transit = fields.Integer()
-    amc = _rounded("amc")
-    months_of_stock = _rounded("months_of_stock")
+    amc = fields.Float(allow_none=True)
+    months_of_stock = fields.Float(allow_none=True)
     suggested_units = fields.Integer()
     suggested_packs = fields.Integer()
 

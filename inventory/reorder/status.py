@@ -45,16 +45,23 @@ class Figure:
     suggestion: formula.Suggestion | None
 
     def as_row(self) -> dict:
-        """The API row (``GET /api/v1/stock/status``)."""
+        """The API row (``GET /api/v1/stock/status``): AMC, months and policy rounded to two
+        places (None when unknown)."""
         return {
             "site": self.site.code, "item": self.item.code, "on_hand": self.on_hand,
-            "in_transit": self.in_transit, "amc": self.amc, "stockout_days": self.stockout_days,
-            "months_of_stock": self.months_of_stock, "min_months": self.min_months,
-            "max_months": self.max_months, "status": self.status,
+            "in_transit": self.in_transit, "amc": _rounded(self.amc),
+            "stockout_days": self.stockout_days,
+            "months_of_stock": _rounded(self.months_of_stock),
+            "min_months": _rounded(self.min_months), "max_months": _rounded(self.max_months),
+            "status": self.status,
             "discrepancy": self.shelf.discrepancy, "expired": self.shelf.expired,
             "expiring_30": self.shelf.expiring[30], "expiring_60": self.shelf.expiring[60],
             "expiring_90": self.shelf.expiring[90],
         }
+
+
+def _rounded(value: Decimal | None) -> float | None:
+    return None if value is None else round(float(value), 2)
 
 
 def visible_site_ids(user, site_codes: list[str] | None) -> set[int] | None:
