@@ -176,3 +176,30 @@ def test_the_nightly_cache_gives_the_ledger_figures(client, coord, app):
     cached, live = ledger_series(days), ledger_series(days, use_cache=False)
     assert {k: (v.net, v.consumed, v.net_after) for k, v in cached.items()} == \
         {k: (v.net, v.consumed, v.net_after) for k, v in live.items()}
+
+
+def test_days_are_cut_in_the_program_timezone(client, coord):
+    """America/Chicago: a handout at 23:30 local time belongs to that local day, though in
+    UTC it is already the next day."""
+    from zoneinfo import ZoneInfo
+
+    from inventory.settings.services import save_settings
+
+    save_settings("Harbor", "America/Chicago", 7)
+    factories.db.session.commit()
+    zone = ZoneInfo("America/Chicago")
+    today = datetime.now(zone).date()
+
+    def local(days_ago, hour, minute=0):
+        return datetime.combine(today - timedelta(days=days_ago), time(hour, minute),
+                                tzinfo=zone).isoformat()
+
+    body = receipt_body("WA", [{"item": CONDOM, "quantity": 10}], occurred_at=local(20, 12))
+    assert client.post("/api/v1/receipts", headers=coord, json=body).status_code == 201
+    handout = encounter_body("WA", [(CONDOM, 10)], occurred_at=local(2, 23, 30))
+    assert client.post("/api/v1/encounters", headers=coord, json=handout).status_code == 201
+    row = status_row(client, coord, "WA", CONDOM)
+    # Out before the receipt (days 90..21 ago: 70) and from the evening two days ago (2 days);
+    # cut in UTC, the handout would fall a day later and give 71.
+    assert row["stockout_days"] == 70 + 2
+    assert row["amc"] == round(10 * 30.44 / (90 - 72), 2) == 16.91
