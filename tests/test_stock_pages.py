@@ -156,3 +156,14 @@ def test_dispose_page_proposes_expired_lots_first(client, login_as, make_site, d
                                                   "lines-0-quantity": "3"})
     assert done.status_code == 302
     assert on_hand_total("P1", NAL) == 0
+
+
+def test_transfer_list_filters_refuse_bad_values_on_the_page(client, login_as, make_site, db):
+    make_site("P1")
+    login_as("staff", sites=["P1"])
+    for query in ("site=%00", "status=lost", "site=NOWHERE", "status=%ED%A0%80"):
+        response = client.get(f"/transfers?{query}")
+        assert response.status_code == 200, query
+        assert 'class="error"' in response.get_data(as_text=True), query
+    assert client.get("/transfers/99999999999999").status_code == 404
+    assert client.get("/counts/2147483648").status_code == 404

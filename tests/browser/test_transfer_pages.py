@@ -90,7 +90,8 @@ def test_receive_ship_and_receive_at_the_other_site(page, live_url, make_login_u
     _sign_out(page)
 
     sign_in(page, live_url, staff)
-    page.goto(f"{live_url}/transfers")
+    open_menu(page)
+    follow(page, page.get_by_role("navigation").get_by_role("link", name="Transfers"))
     check_page(page, "transfers-list", viewport)
     follow(page, page.get_by_role("link", name=re.compile(f"TR-{transfer_id}")))
     assert page.get_by_role("button", name="Cancel transfer").count() == 0  # not their source
