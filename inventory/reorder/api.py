@@ -74,6 +74,7 @@ def list_requests(args):
 @require_roles(*WRITERS)
 @blp.response(200, RequestSchema)
 def get_request(request_id):
+    """One reorder request with its lines (staff: at their sites)."""
     return requests.get_request(current_user, request_id)
 
 
