@@ -16,6 +16,7 @@ ledger with whatever it does not hold; the script also times one status request 
     python benchmarks/stock_status.py --reuse          # keep the database built last time
 """
 import argparse
+import gc
 import os
 import random
 import statistics
@@ -170,6 +171,8 @@ def main() -> int:
         token = create_token(admin.email)
         db.session.commit()
 
+    gc.collect()
+    gc.freeze()  # as wsgi.py does after building the app
     api = app.test_client()
     headers = {"Authorization": f"Bearer {token}"}
     page = app.test_client()
