@@ -94,6 +94,12 @@ def test_stock_card_running_balance_and_csv(client, login_as, stocked):
     assert lines[0]["what"].startswith("Received") and lines[1]["what"] == "Handed out"
     assert all(l["recorded_by"].endswith("@example.org") for l in lines)
     assert int(lines[-1]["balance"]) == on_hand_total("PA", SYRINGE)
+    api = client.get(f"/api/v1/stock/card?site=PA&item={SYRINGE}", headers=bearer("staff", ["PA"]))
+    assert [(l["kind"], l["quantity"], l["balance"]) for l in api.get_json()] == [
+        ("receipt", 200, 200), ("distribution", -180, 20)]
+    assert api.get_json()[1]["what"] == "Handed out" and api.get_json()[1]["recorded_by"]
+    denied = client.get(f"/api/v1/stock/card?site=PA&item={SYRINGE}", headers=bearer("reporter"))
+    assert denied.status_code == 403
 
 
 def test_reorder_pages_from_suggestion_to_receipt(client, login_as, stocked, db):

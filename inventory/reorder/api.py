@@ -8,8 +8,10 @@ from inventory.extensions import db
 from inventory.reorder import policies, requests, status
 from inventory.reorder.schemas import (
     PolicyArgs, PolicySchema, ReceiveRequestArgs, RequestArgs, RequestFilterArgs, RequestSchema,
-    StockStatusArgs, StockStatusSchema, SuggestionArgs, SuggestionSchema,
+    StockCardArgs, StockCardLineSchema, StockStatusArgs, StockStatusSchema, SuggestionArgs,
+    SuggestionSchema,
 )
+from inventory.stock.card import all_card_lines, site_and_item
 
 blp = Blueprint("reorder", __name__, url_prefix="/api/v1",
                 description="Stock status and reorder")
@@ -25,6 +27,17 @@ def stock_status(args):
     figures = status.status_figures(current_user, args.get("site"), args.get("status"),
                                     args.get("category"))
     return [f.as_row() for f in figures]
+
+
+@blp.route("/stock/card")
+@require_roles(*WRITERS)
+@blp.arguments(StockCardArgs(), location="query")
+@blp.response(200, StockCardLineSchema(many=True))
+def stock_card(args):
+    """Every ledger line of one site × item, oldest first, with the running balance, who
+    recorded it and why (the stock card; staff: their sites)."""
+    site, item = site_and_item(current_user, args["site"], args["item"])
+    return all_card_lines(site, item)
 
 
 @blp.route("/reorder/suggestions")

@@ -118,3 +118,22 @@ class RequestSchema(Schema):
     received_at = fields.DateTime(allow_none=True)
     receipt_event_id = fields.Integer(allow_none=True)
     lines = fields.List(fields.Nested(RequestLineSchema))
+
+
+class StockCardArgs(Schema):
+    site = fields.String(**_code)
+    item = fields.String(**_code)
+
+
+class StockCardLineSchema(Schema):
+    """One ledger line of a site × item, oldest first, with the balance after it."""
+
+    entry = fields.Integer(attribute="event_id")
+    occurred_at = fields.DateTime()
+    recorded_at = fields.DateTime()
+    kind = fields.String()
+    lot = fields.String(allow_none=True)
+    quantity = fields.Integer()
+    balance = fields.Integer()
+    recorded_by = fields.String(attribute="who", allow_none=True)
+    what = fields.String(attribute="why")
