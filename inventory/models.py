@@ -4,6 +4,7 @@ from inventory.auth.models import ApiToken, User, user_site
 from inventory.catalog.models import Item, Lot, Site
 from inventory.counts.models import Count, CountLine
 from inventory.encounters.models import Encounter, EncounterItem, EncounterReferral
+from inventory.kits.models import Kit, KitItem
 from inventory.participants.models import Participant
 from inventory.reorder.models import ReorderPolicy, ReorderRequest, ReorderRequestLine
 from inventory.reporting.models import LedgerMonth, LedgerMonthTotal
@@ -13,6 +14,7 @@ from inventory.transfers.models import Transfer, TransferLine, TransferReceipt
 
 __all__ = [
     "ApiToken", "AuditEntry", "Encounter", "EncounterItem", "EncounterReferral", "Item",
+    "Kit", "KitItem",
     "LedgerMonth", "LedgerMonthTotal", "Lot", "Participant", "ProgramSettings", "ReorderPolicy",
     "ReorderRequest", "ReorderRequestLine", "Site",
     "StockBalance", "StockEvent", "StockEventLine", "StockReason", "User", "user_site",

@@ -1,14 +1,14 @@
 """transfers and counts: transfer, its lines and receipts; stock counts and their lines
 
 Revision ID: 0011
-Revises: 0009
+Revises: 0010
 """
 from alembic import op
 import sqlalchemy as sa
 
 
 revision = '0011'
-down_revision = '0009'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 
