@@ -116,8 +116,13 @@ def build(app, lines_wanted: int) -> None:
     db.session.commit()
     if db.engine.dialect.name == "postgresql":
         # What autovacuum does soon after a bulk load; without statistics the planner guesses.
-        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        # A plain engine: the app's opens a transaction on every connection (WRITE mode).
+        from sqlalchemy import create_engine
+
+        engine = create_engine(db.engine.url, isolation_level="AUTOCOMMIT")
+        with engine.connect() as conn:
             conn.exec_driver_sql("VACUUM ANALYZE")
+        engine.dispose()
 
 
 def timed(client, headers, url: str, n: int, cpu: list | None = None) -> list[float]:
