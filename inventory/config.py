@@ -69,3 +69,11 @@ class Config:
         },
         "security": [{"bearerAuth": []}, {"cookieAuth": []}],
     }
+
+    # Alert e-mail (``flask alerts --email``): sent only when MAIL_SERVER is set.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER")
+    MAIL_PORT = _env_int("MAIL_PORT", 25)
+    MAIL_USE_TLS = bool(env_flag("MAIL_USE_TLS"))
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_SENDER = os.environ.get("MAIL_SENDER")

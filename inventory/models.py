@@ -6,6 +6,7 @@ from inventory.counts.models import Count, CountLine
 from inventory.encounters.models import Encounter, EncounterItem, EncounterReferral
 from inventory.kits.models import Kit, KitItem
 from inventory.participants.models import Participant
+from inventory.reorder.models import ReorderPolicy, ReorderRequest, ReorderRequestLine
 from inventory.reporting.models import LedgerMonth, LedgerMonthTotal
 from inventory.settings.models import ProgramSettings
 from inventory.stock.models import StockBalance, StockEvent, StockEventLine, StockReason
@@ -14,7 +15,8 @@ from inventory.transfers.models import Transfer, TransferLine, TransferReceipt
 __all__ = [
     "ApiToken", "AuditEntry", "Encounter", "EncounterItem", "EncounterReferral", "Item",
     "Kit", "KitItem",
-    "LedgerMonth", "LedgerMonthTotal", "Lot", "Participant", "ProgramSettings", "Site",
+    "LedgerMonth", "LedgerMonthTotal", "Lot", "Participant", "ProgramSettings", "ReorderPolicy",
+    "ReorderRequest", "ReorderRequestLine", "Site",
     "StockBalance", "StockEvent", "StockEventLine", "StockReason", "User", "user_site",
     "Count", "CountLine", "Transfer", "TransferLine", "TransferReceipt",
 ]

@@ -144,11 +144,13 @@ def register_blueprints(app: Flask) -> None:
     from inventory.i18n.views import bp as i18n_bp
     from inventory.kits.views import bp as kits_bp
     from inventory.main.views import bp as main_bp
+    from inventory.reorder.views import bp as reorder_bp
     from inventory.reporting.views import bp as reporting_bp
     from inventory.stock.pages import blueprints as stock_pages  # issue 12: receive … counts
+    from inventory.stock.status_views import bp as stock_status_bp
 
     for blueprint in (auth_bp, main_bp, admin_bp, reporting_bp, account_bp, i18n_bp, kits_bp,
-                      handout_bp, *stock_pages()):
+                      handout_bp, *stock_pages(), stock_status_bp, reorder_bp):
         app.register_blueprint(blueprint)
 
 

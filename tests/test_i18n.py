@@ -133,6 +133,8 @@ def staff_in_spanish(client, login_as, db):
     ("/sites/DT/count", "Conteo de existencias: Downtown"),
     ("/transfers", "Traslados"),
     ("/transfers/new", "Enviar un traslado"),
+    ("/stock", "Inventario"),
+    ("/sites/DT/items/SYR-1ML-28G/card", "Tarjeta de existencias: "),
     ("/sites/NOPE/stock", "No encontrado"),
     ("/admin/", "No permitido"),
     ("/no-such-page", "No encontrado"),

@@ -178,3 +178,20 @@ def test_error_pages_of_the_stock_pages_in_spanish(client, spanish_staff, item_n
     assert "No existe el traslado 999999." in html
     html = _spanish_page(client, "/counts/999999", item_names, status=404)
     assert "No existe el conteo 999999." in html
+
+
+def test_stock_dashboard_site_stock_and_card_in_spanish(client, spanish_staff, item_names):
+    html = _spanish_page(client, "/stock", item_names)
+    assert "<h1>Inventario</h1>" in html and "Meses de existencias" in html
+    assert "Agotado" in html and "Todos los sitios" in html
+    html = _spanish_page(client, "/sites/DT/stock", item_names)
+    assert "Existencias: Downtown" in html and "Recibir envío" in html
+    assert "Lote LOT-1" in html and "Vence el 2031-12-31" in html and "Tarjeta de existencias" in html
+    html = _spanish_page(client, f"/sites/DT/items/{SYR}/card", item_names)
+    assert "Tarjeta de existencias: 1 mL 28G" in html and "Volver a las existencias de DT" in html
+    # 100 received, 10 sent to UP: two lines, newest first, with their reasons in Spanish.
+    assert "2 líneas, las más recientes primero." in html
+    assert "Traslado enviado (a UP)" in html and ">Recibido" in html
+    assert html.index("Traslado enviado") < html.index(">Recibido")
+    csv = client.get(f"/sites/DT/items/{SYR}/card.csv").get_data(as_text=True)
+    assert "Transfer sent (to UP)" in csv  # the auditors' export stays English

@@ -38,9 +38,10 @@ def register_resources(api: Api) -> None:
     from inventory.catalog.api import blp as catalog
     from inventory.encounters.api import blp as encounters
     from inventory.kits.api import blp as kits
+    from inventory.reorder.api import blp as reorder
     from inventory.stock.api import blp as stock
     from inventory.counts.api import blp as counts  # issue 12: counts and transfers
     from inventory.transfers.api import blp as transfers
 
-    for blueprint in (catalog, stock, encounters, kits, transfers, counts):
+    for blueprint in (catalog, stock, encounters, kits, transfers, counts, reorder):
         api.register_blueprint(blueprint)

@@ -8,9 +8,10 @@ from inventory.extensions import db
 
 def register_commands(app: Flask) -> None:
     from inventory.cli import demo, ledger, maintenance, users
+    from inventory.reorder import cli as reorder
     from inventory.reporting import cli as reporting
 
-    for module in (demo, ledger, users, reporting, maintenance):
+    for module in (demo, ledger, users, reporting, maintenance, reorder):
         for command in module.COMMANDS:
             app.cli.add_command(command)
 

@@ -7,14 +7,12 @@ from sqlalchemy import func, select
 
 from inventory.admin.services import list_sites
 from inventory.auth.permissions import (ADMIN, COORDINATOR, REPORT_READERS, REPORTER, STAFF,
-                                        ensure_site_access, require_roles)
-from inventory.catalog.models import Item, Lot, Site
+                                        require_roles)
+from inventory.catalog.models import Site
 from inventory.encounters.models import Encounter
-from inventory.errors import NotFound
 from inventory.extensions import db
 from inventory.labels import label
 from inventory.settings.services import current_settings, local_day_bounds, local_today
-from inventory.stock.models import StockBalance
 
 bp = Blueprint("main", __name__)
 
@@ -55,8 +53,15 @@ def _todays_encounter_counts(site_ids: list[int], today: date) -> dict[int, int]
 @bp.route("/")
 @login_required
 def home():
+    if current_user.role == COORDINATOR:  # the stock dashboard, with today's handouts per site
+        from inventory.stock.status_views import dashboard_context
+
+        context = dashboard_context()
+        context["counts_today"] = _todays_encounter_counts([s.id for s in context["sites"]],
+                                                           context["today"])
+        return render_template("stock/dashboard.html", home=True, **context)
     context = {"settings": current_settings()}
-    if current_user.role in (STAFF, COORDINATOR):  # only their pages show today and the sites
+    if current_user.role == STAFF:  # only their pages show today and the sites
         today = local_today()
         sites = _visible_sites()
         context.update(today=today, sites=sites,
@@ -69,16 +74,7 @@ def home():
 @bp.route("/sites/<code>/stock")
 @require_roles(STAFF, COORDINATOR, ADMIN)
 def site_stock(code: str):
-    """On-hand balances at one site, by item and lot (read from balances, never the ledger)."""
-    site = db.session.scalar(select(Site).where(Site.code == code))
-    if site is None:
-        raise NotFound(f"No site {code}.", field="site")
-    ensure_site_access(current_user, site)
-    rows = db.session.execute(
-        select(Item, Lot, StockBalance.on_hand)
-        .join(StockBalance, StockBalance.item_id == Item.id)
-        .outerjoin(Lot, Lot.id == StockBalance.lot_id)
-        .where(StockBalance.site_id == site.id)
-        .order_by(Item.display_order, Item.code, Lot.expires_on, Lot.lot_code)
-    ).all()
-    return render_template("main/site_stock.html", site=site, rows=rows)
+    """One site's stock: item totals first, lots folded under them (see status_views)."""
+    from inventory.stock.status_views import site_stock_page
+
+    return site_stock_page(code)

@@ -50,9 +50,8 @@ def test_receive_ship_and_receive_at_the_other_site(page, live_url, make_login_u
     coordinator = make_login_user("coordinator")
     staff = make_login_user("staff", sites=["S1"])
 
-    sign_in(page, live_url, coordinator)
-    row = page.get_by_role("row").filter(has_text="Warehouse")
-    follow(page, row.get_by_role("link", name="Stock summary"))
+    sign_in(page, live_url, coordinator)  # home: the stock dashboard, with the sites
+    follow(page, page.get_by_role("link", name=re.compile("^Warehouse WH")))
     follow(page, page.get_by_role("link", name="Receive shipment"))
     check_page(page, "receive", viewport)
     line = page.get_by_role("group", name="Line 1")
@@ -62,8 +61,10 @@ def test_receive_ship_and_receive_at_the_other_site(page, live_url, make_login_u
     line.get_by_label("Expires").fill("2031-05-31")
     follow(page, page.get_by_role("button", name="Record receipt"))
     assert page.get_by_text("Received 1 line at WH.").is_visible()
-    stock_row = page.get_by_role("row").filter(has_text="NX-204")
-    assert "24 kit" in stock_row.inner_text()  # one case of 24
+    naloxone = page.locator("details.item-stock").filter(has_text="Naloxone nasal spray")
+    naloxone.locator("summary").click()  # lots are folded under the item's total
+    assert "24 kit" in naloxone.locator("summary").inner_text()  # one case of 24
+    assert "Lot NX-204" in naloxone.locator("li.lot").inner_text()
 
     follow(page, page.get_by_role("link", name="Ship transfer"))
     check_page(page, "ship", viewport)
@@ -79,6 +80,13 @@ def test_receive_ship_and_receive_at_the_other_site(page, live_url, make_login_u
     check_page(page, "transfer-in-transit", viewport)
     transfer_id = db.session.scalar(select(Transfer.id))
     db.session.rollback()
+    # The dashboard shows the 10 kits in transit to S1 and the 14 left at the warehouse.
+    page.goto(f"{live_url}/stock?category=naloxone")
+    s1 = page.get_by_role("row").filter(has_text="S1").filter(has_text="Naloxone nasal")
+    assert re.search(r"S1\s+Naloxone nasal spray 4 mg twin pack\s+0\s+10\s", s1.inner_text()), \
+        s1.inner_text()
+    wh = page.get_by_role("row").filter(has_text="WH").filter(has_text="Naloxone nasal")
+    assert re.search(r"WH\s+Naloxone nasal spray 4 mg twin pack\s+14\s+—", wh.inner_text())
     _sign_out(page)
 
     sign_in(page, live_url, staff)
@@ -107,6 +115,11 @@ def test_receive_ship_and_receive_at_the_other_site(page, live_url, make_login_u
     assert (transfer.status, transfer.lines[0].received, transfer.lines[0].written_off) == (
         "closed", 7, 3)
     db.session.rollback()
+    # Staff's dashboard shows their site only: the 7 kits that arrived, nothing in transit.
+    page.goto(f"{live_url}/stock")
+    rows = page.locator("table.stock-table tbody tr")
+    assert rows.count() == 1
+    assert re.search(r"S1\s+Naloxone nasal spray 4 mg twin pack\s+7\s+—", rows.inner_text())
 
 
 def test_count_and_dispose_pages(page, live_url, make_login_user, viewport, client):
