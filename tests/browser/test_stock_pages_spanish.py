@@ -61,3 +61,12 @@ def test_stock_pages_in_spanish(page, live_url, make_login_user, viewport, app):
     follow(page, page.get_by_role("button", name="Empezar conteo"))
     assert page.get_by_role("heading", name="Conteo en Downtown DT").is_visible()
     _check(page, "count", viewport)
+
+    page.goto(f"{live_url}/sites/DT/stock")
+    assert page.get_by_role("heading", name="Existencias: Downtown DT").is_visible()
+    _check(page, "site-stock", viewport)
+    page.goto(f"{live_url}/sites/DT/items/{SYR}/card")
+    assert page.get_by_text("Traslado recibido (de UP)").is_visible()
+    _check(page, "stock-card", viewport)
+    page.goto(f"{live_url}/stock")
+    _check(page, "dashboard", viewport)
