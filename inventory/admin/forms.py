@@ -88,6 +88,9 @@ class SettingsForm(Form):
     idle_timeout_minutes = IntegerField(
         "Idle sign-out (minutes)",
         validators=[InputRequired(), NumberRange(min=1, max=720, message="From 1 to 720.")])
+    syringes_per_pound = IntegerField(
+        "Syringes per pound (returns weighed)",
+        validators=[InputRequired(), NumberRange(min=1, max=10000, message="From 1 to 10000.")])
 
     def recipe_fields(self) -> list:
         """The participant code recipe's prompt fields, in order."""
