@@ -17,7 +17,8 @@ def test_staff_open_the_screen_of_their_site(client, login_as, make_site):
     response = client.get("/sites/VAN1/handout")
     assert response.status_code == 200
     html = response.get_data(as_text=True)
-    assert _config(html) == {"site": "VAN1", "site_name": site.name, "timezone": "UTC"}
+    assert _config(html) == {"site": "VAN1", "site_name": site.name, "timezone": "UTC",
+                             "idle_minutes": 15}
     assert '<button type="submit" class="primary save" id="save-handout">Save handout</button>' in html
     assert 'name="csrf-token"' in html and 'rel="manifest"' in html
     assert "<script>" not in html and "style=" not in html  # the CSP allows neither

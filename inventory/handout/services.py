@@ -57,4 +57,6 @@ def screen_choices() -> dict:
 
 def screen_config(site: Site) -> dict:
     """What the screen's JavaScript reads from the page (no participant data, nothing secret)."""
-    return {"site": site.code, "site_name": site.name, "timezone": current_settings().timezone}
+    settings = current_settings()
+    return {"site": site.code, "site_name": site.name, "timezone": settings.timezone,
+            "idle_minutes": settings.idle_timeout_minutes}

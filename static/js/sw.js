@@ -72,11 +72,13 @@ function withTimeout(promise, ms) {
 }
 
 // Pages and the catalogue: the network's answer when it comes in time, else the kept copy.
-async function networkFirst(request, key) {
+// A page's answer is shown whatever it is (a redirect to sign in after a sign-out is right);
+// the catalogue falls back on the kept copy when refused (the screen still draws its tiles).
+async function networkFirst(request, key, keptUnlessOk = false) {
   const network = fetch(request).then((response) => keep(key, response));
   try {
     const response = await withTimeout(network, NETWORK_WAIT_MS);
-    if (response.ok) return response;
+    if (response.ok || !keptUnlessOk) return response;
     const kept = await caches.match(key);
     return kept || response;
   } catch (error) {
@@ -103,7 +105,7 @@ self.addEventListener("fetch", (event) => {
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
   if (CATALOGUE.includes(url.pathname)) {
-    event.respondWith(networkFirst(request, url.pathname));
+    event.respondWith(networkFirst(request, url.pathname, true));
   } else if (url.pathname.startsWith("/api/")) {
     return;  // never answered by the worker
   } else if (request.mode === "navigate" && PAGE.test(url.pathname)) {

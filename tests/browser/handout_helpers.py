@@ -1,6 +1,7 @@
 """Helpers of the handout screen's browser tests: a site with stock and a staff member, the
 page opened and ready, and the server's view of what arrived."""
 import time
+from types import SimpleNamespace
 
 from sqlalchemy import func, select
 
@@ -47,15 +48,30 @@ def badge(page) -> str:
     return page.get_by_role("status").filter(has_text="synced").inner_text()
 
 
-def encounters(site: str | None = None) -> list[Encounter]:
-    """Encounters on the server (a fresh read: the server commits in another thread)."""
+def _summed(pairs) -> dict[str, int]:
+    total: dict[str, int] = {}
+    for code, quantity in pairs:  # an item taken from two lots has two lines
+        total[code] = total.get(code, 0) + quantity
+    return total
+
+
+def encounters(site: str | None = None) -> list[SimpleNamespace]:
+    """Encounters on the server, oldest first, as plain records: a fresh read (the server
+    commits in another thread), and the transaction is ended at once (under SQLite the test's
+    session begins with the write lock, which would block the server)."""
+    from inventory.catalog.models import Site
+
     db.session.rollback()
     stmt = select(Encounter).order_by(Encounter.id)
     if site:
-        from inventory.catalog.models import Site
-
         stmt = stmt.join(Site, Site.id == Encounter.site_id).where(Site.code == site)
-    found = list(db.session.scalars(stmt))
+    found = [SimpleNamespace(
+        id=e.id, items={line.item.code: line.quantity for line in e.items},
+        participant_id=e.participant_id, voided_at=e.voided_at, void_reason=e.void_reason,
+        user_id=e.stock_event.user_id,
+        ledger=_summed((line.item.code, line.quantity) for line in e.stock_event.lines),
+    ) for e in db.session.scalars(stmt)]
+    db.session.rollback()
     return found
 
 
@@ -86,3 +102,11 @@ def staff_signed_in(page, base_url, make_login_user, sites=(SITE,), email=None) 
                             email=email)
     sign_in(page, base_url, email)
     return email
+
+
+def wait_for_encounters(count: int, timeout: float = 10) -> None:
+    """Wait until the server holds ``count`` encounters (the page sends in the background)."""
+    deadline = time.monotonic() + timeout
+    while encounter_count() != count:
+        assert time.monotonic() < deadline, f"{encounter_count()} encounters, not {count}"
+        time.sleep(0.05)

@@ -5,12 +5,11 @@ from sqlalchemy import select
 
 from inventory.extensions import db
 from inventory.kits.models import Kit
-from inventory.stock.models import StockEvent
 from tests import factories
 from tests.browser.conftest import (artifact_path, assert_accessible,
                                     assert_no_horizontal_overflow, follow)
 from tests.browser.handout_helpers import (SITE, badge, encounters, open_screen, staff_signed_in,
-                                           stock_site)
+                                           stock_site, wait_for_encounters)
 
 pytestmark = pytest.mark.browser
 
@@ -29,16 +28,12 @@ def test_kit_and_save_handout_in_two_taps(page, live_url, make_login_user, viewp
     open_screen(page, live_url)
     page.get_by_role("button", name="Injection kit").click()           # tap 1
     page.get_by_role("button", name="Save handout", exact=True).click()  # tap 2
+    wait_for_encounters(1)
     page.get_by_role("status").filter(has_text="All synced").wait_for()
     [encounter] = encounters(SITE)
-    assert {line.item.code: line.quantity for line in encounter.items} == kit
-    event = db.session.get(StockEvent, encounter.stock_event_id)
-    # The ledger takes the kit's items out of the site's stock: one negative line per item.
-    taken = {}
-    for line in event.lines:
-        taken[line.item.code] = taken.get(line.item.code, 0) - line.quantity
-    assert taken == kit
-    db.session.rollback()
+    assert encounter.items == kit
+    # The ledger takes the kit's items out of the site's stock.
+    assert encounter.ledger == {code: -quantity for code, quantity in kit.items()}
     assert "1 unsynced" not in badge(page)
 
 
@@ -108,6 +103,7 @@ def test_the_screen_in_spanish(spanish_page, live_url, make_login_user, viewport
     assert page.get_by_role("button", name="Añadir un Cooker").count() == 1
     page.get_by_role("button", name="Injection kit").click()
     page.get_by_role("button", name="Guardar entrega", exact=True).click()
+    wait_for_encounters(1)
     page.get_by_role("status").filter(has_text="Todo sincronizado").wait_for()
     page.get_by_role("button", name="Anular la entrega de las").first.wait_for()
     assert len(encounters(SITE)) == 1
@@ -120,3 +116,68 @@ def test_the_screen_in_spanish(spanish_page, live_url, make_login_user, viewport
     assert_accessible(page)
     page.screenshot(path=artifact_path("handout", f"handout-es-{viewport['width']}.png"),
                     full_page=True)
+
+
+def test_today_totals_and_void_with_a_reason_and_the_code_builder(page, live_url,
+                                                                  make_login_user, viewport):
+    csp_violations: list[str] = []
+    page.on("console", lambda message: csp_violations.append(message.text)
+            if "Content Security Policy" in message.text else None)
+    stock_site(SITE)
+    staff_signed_in(page, live_url, make_login_user)
+    open_screen(page, live_url)
+    # First handout: a kit plus one more cooker, with a code built from the recipe's prompts.
+    page.get_by_role("button", name="Injection kit").click()
+    page.get_by_role("button", name="Add one Cooker").click()
+    page.get_by_text("Participant code (optional)").click()
+    for prompt, answer in (("mother's first name", "ma"), ("Birth month", "06"),
+                           ("birth year", "79"), ("own last name", "b")):
+        page.get_by_label(prompt).fill(answer)
+    assert page.get_by_label("Participant code", exact=True).input_value() == "MA0679B"
+    page.get_by_role("button", name="Save handout", exact=True).click()
+    wait_for_encounters(1)
+    assert page.get_by_label("Participant code", exact=True).input_value() == ""  # next person
+    page.get_by_role("button", name="Naloxone kit").click()
+    page.get_by_role("button", name="Save handout", exact=True).click()
+    summary = page.locator("#today-summary")
+    page.wait_for_function("() => document.querySelector('#today-summary').textContent.endsWith(': 2')")
+    totals = dict(row.locator("td").all_inner_texts()
+                  for row in page.locator("#today-totals tbody tr").all())
+    # Injection kit 10/10/10/1, one cooker more, and one naloxone spray.
+    assert totals["Cooker"] == "11" and totals["Tourniquet"] == "1"
+    assert totals["Naloxone nasal spray 4 mg twin pack"] == "1"
+    assert len(encounters(SITE)) == 2 and encounters(SITE)[0].participant_id is not None
+    db.session.rollback()
+
+    # The last handout is undone right there: Void, and a reason is required.
+    newest = page.locator("#today-recent li").first
+    assert "Naloxone" in newest.inner_text()
+    newest.get_by_role("button", name="Void handout of").click()
+    newest.get_by_role("button", name="Void handout", exact=True).click()
+    assert newest.get_by_role("alert").inner_text() == "Reason is required."
+    assert not any(e.voided_at for e in encounters(SITE))
+    newest.get_by_label("Reason").fill("entered twice")
+    newest.get_by_role("button", name="Void handout", exact=True).click()
+    page.wait_for_function("() => document.querySelector('#today-summary').textContent.endsWith(': 1')")
+    assert "entered twice" in page.locator("#today-recent li").first.inner_text()
+    voided = [e for e in encounters(SITE) if e.voided_at]
+    assert len(voided) == 1 and voided[0].void_reason == "entered twice"
+    db.session.rollback()
+    assert "Naloxone nasal spray 4 mg twin pack" not in page.locator("#today-totals").inner_text()
+    assert summary.is_visible()
+    assert not csp_violations, csp_violations
+
+
+def test_handout_opens_the_devices_last_site(page, live_url, make_login_user, viewport):
+    stock_site(SITE)
+    stock_site("VAN3")
+    staff_signed_in(page, live_url, make_login_user, sites=(SITE, "VAN3"))
+    page.goto(f"{live_url}/handout")  # first time on this device: the site picker
+    assert page.get_by_role("link", name="VAN3").is_visible()
+    page.get_by_role("link", name="VAN3").click()
+    page.wait_for_selector("body[data-handout-ready=true]")
+    page.goto(f"{live_url}/")
+    follow(page, page.get_by_role("link", name="Log handouts").first)
+    assert page.url == f"{live_url}/sites/{SITE}/handout"  # the staff home links to the screen
+    page.goto(f"{live_url}/handout")
+    page.wait_for_url(f"{live_url}/sites/{SITE}/handout")  # the last one used

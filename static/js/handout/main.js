@@ -88,6 +88,19 @@ async function askPersistentStorage() {
   $("#storage-warning").hidden = persisted;
 }
 
+// A shared tablet left alone goes back to the sign-in page when the program's idle time is
+// up (the server has ended the session by then); the outbox stays on the device.
+function watchIdle(minutes) {
+  if (!minutes) return;
+  let last = Date.now();
+  for (const name of ["pointerdown", "keydown"]) document.addEventListener(name, () => { last = Date.now(); });
+  setInterval(() => {
+    if (navigator.onLine && Date.now() - last > minutes * 60 * 1000) {
+      location.assign(`/login?next=${encodeURIComponent(location.pathname)}`);
+    }
+  }, 30 * 1000);
+}
+
 async function start() {
   const form = new HandoutForm($("#handout-form"), config.site);
   let today = null;
@@ -96,8 +109,12 @@ async function start() {
     clearTimeout(todayTimer);
     todayTimer = setTimeout(() => today?.load(), 300);
   };
+  let badgeTimer = null;
+  const soonRefreshBadge = () => {  // a run of 500 records redraws the badge a few times a second
+    if (!badgeTimer) badgeTimer = setTimeout(() => { badgeTimer = null; refreshBadge(); }, 150);
+  };
   const sync = createSync({
-    onChange: refreshBadge,
+    onChange: soonRefreshBadge,
     onAuthNeeded: showSignIn,
     onConfirmed: (record) => { if (record.body.site === config.site) refreshToday(); },
   });
@@ -159,6 +176,7 @@ async function start() {
   today.load();
   askPersistentStorage();
   registerWorker();
+  watchIdle(config.idle_minutes);
 }
 
 start();
