@@ -146,8 +146,11 @@ def register_blueprints(app: Flask) -> None:
     from inventory.main.views import bp as main_bp
     from inventory.reporting.views import bp as reporting_bp
 
+    from inventory.onsite.views import bp as onsite_bp  # issue 15a
+    from inventory.survey.views import bp as survey_bp  # issue 15a
+
     for blueprint in (auth_bp, main_bp, admin_bp, reporting_bp, account_bp, i18n_bp, kits_bp,
-                      handout_bp):
+                      handout_bp, onsite_bp, survey_bp):
         app.register_blueprint(blueprint)
 
 
