@@ -10,7 +10,6 @@ from datetime import date
 import openpyxl
 import pytest
 
-from inventory.catalog.models import Site
 from inventory.extensions import db
 from inventory.survey.models import SurveyWindow
 from reports.periods import parse_quarter
