@@ -14,8 +14,8 @@ from inventory.encounters.records import EncounterRecord
 from inventory.encounters.writes import write_encounter, write_handout
 from inventory.errors import Conflict, Forbidden, InvalidInput, NotFound
 from inventory.extensions import db
-from inventory.onsite.services import active_codes
 from inventory.idempotency import create_once, fingerprint
+from inventory.onsite.services import active_codes
 from inventory.participants.hashing import hash_code
 from inventory.participants.services import participant_values
 from inventory.settings.services import local_day_bounds
@@ -91,9 +91,8 @@ def record_encounter(user, data: dict) -> tuple[EncounterRecord, bool]:
     counts = {k: data[k] for k in _COUNTS}
     weight = _weight(data["returns_weight_lb"])
     referrals = sorted(set(data["referrals"]))
-    services: list[str] = []
 
-    def check() -> tuple[list[Line], dict[int, str]]:
+    def check() -> tuple[list[Line], dict[int, str], list[str]]:
         require_active(site, "Site", "site")
         check_occurred_at(data["occurred_at"], user=user,
                           backdated=data.get("backdated", False))
@@ -105,12 +104,13 @@ def record_encounter(user, data: dict) -> tuple[EncounterRecord, bool]:
             seen.add(item.id)
             lines.append(Line(item_id=item.id, quantity=raw["quantity"]))
             syringes += raw["quantity"] if item.category == "syringe" else 0
-        services[:] = _check_linkage(data, syringes)
+        services = _check_linkage(data, syringes)
         # The order a stored visit lists them in, so a create and its replay answer alike.
-        return sorted(lines, key=lambda line: line.item_id), {i.id: i.code for i in items.values()}
+        return (sorted(lines, key=lambda line: line.item_id),
+                {i.id: i.code for i in items.values()}, services)
 
-    def create(checked: tuple[list[Line], dict[int, str]]) -> EncounterRecord:
-        lines, codes = checked
+    def create(checked: tuple[list[Line], dict[int, str], list[str]]) -> EncounterRecord:
+        lines, codes, services = checked
         row = {"client_id": data["client_id"], "fingerprint": print_, "site_id": site.id,
                "occurred_at": data["occurred_at"], "recorded_at": utcnow(), "user_id": user.id,
                "encounter_type": data["encounter_type"], "stock_event_id": None,
