@@ -11,6 +11,7 @@ import pandas as pd
 from sqlalchemy import Connection
 
 from reports import queries
+from reports.breakdowns import DEFINITIONS as BREAKDOWN_DEFINITIONS
 from reports.indicators import INDICATORS, suppression_rule
 from reports.inventory_sheet import BELOW_ZERO_NOTE
 from reports.model import TEMPLATES, Report, ReportSettings, Sheet
@@ -49,6 +50,8 @@ def _notes(template: str, period: Period, settings: ReportSettings, site_codes, 
                    "may be partial for a date range."),
     ]
     rows += [(f"Definition: {label}", text) for _, label, _, text in INDICATORS]
+    if template == "funder":
+        rows += BREAKDOWN_DEFINITIONS
     rows += [
         ("Definition: Items sheet", "Units handed out per site and item, net of voided handouts; "
                                     "item columns follow the catalogue's display order."),

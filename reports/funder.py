@@ -4,6 +4,7 @@ import pandas as pd
 from inventory.catalog.models import ITEM_CATEGORIES
 from inventory.labels import label
 from inventory.participants.models import AGE_RANGES, GENDERS, RACE_ETHNICITIES
+from reports import breakdowns as bd
 from reports.indicators import CATEGORY_COLUMNS, INDICATORS, LABELS, PERSON_KEYS
 from reports.inventory_sheet import BELOW_ZERO_FOOTNOTE, inventory_frame
 from reports.model import ChartSpec, ReportSettings, Sheet
@@ -30,8 +31,9 @@ def _demographic_counts(frame: pd.DataFrame) -> list[tuple[str, str, int]]:
     return rows
 
 
-def plan_suppression(agg: Aggregates, demographics, threshold: int) -> set:
-    """Cells to hide across Summary, By site, By month and Demographics.
+def plan_suppression(agg: Aggregates, demographics, threshold: int, breakdowns=None) -> set:
+    """Cells to hide across Summary, By site, By month and Demographics (and the breakdowns of
+    :mod:`reports.breakdowns`, when given).
 
     See :mod:`reports.suppression` for the rule and the lines that tie the sheets together.
     """
@@ -51,6 +53,8 @@ def plan_suppression(agg: Aggregates, demographics, threshold: int) -> set:
             for cell, value in cells:
                 plan.add(cell, value)
             plan.line([cell for cell, _ in cells], ("total", "unique_participants"))
+    if breakdowns is not None:
+        bd.plan_breakdowns(plan, breakdowns)
     return plan.solve()
 
 
@@ -93,21 +97,26 @@ def build_funder_sheets(conn, period, site_ids, settings: ReportSettings,
         ["age_range", "gender", "race_ethnicity"]].notna().any().any()
     demographics = _demographic_counts(demo_frame) if collected else None
     say("Suppressing small counts of people")
-    hidden = plan_suppression(agg, demographics, threshold)
+    breakdowns = bd.collect_breakdowns(agg)
+    hidden = plan_suppression(agg, demographics, threshold, breakdowns)
     person_labels = [LABELS[k] for k in PERSON_KEYS]
     total = _total_row(agg, hidden, threshold)
 
-    summary = _objects([{"Indicator": k, "Value": v} for k, v in total.items()],
+    summary = _objects([{"Indicator": k, "Value": v} for k, v in total.items()]
+                       + bd.summary_rows(breakdowns, hidden, SUPPRESSED_MARK),
                        ["Indicator", "Value"])
     sheets = [Sheet("Summary", summary, formats={"Value": COUNT_FORMAT}, person_columns=["Value"])]
 
     names = agg.sites.set_index("site_id")
-    site_rows = [{"Site": names.loc[s, "site_code"], "Site name": names.loc[s, "site_name"], **row}
+    site_rows = [{"Site": names.loc[s, "site_code"], "Site name": names.loc[s, "site_name"], **row,
+                  **bd.site_cells(breakdowns, s, hidden, SUPPRESSED_MARK)}
                  for s, row in zip(agg.by_site.index,
                                    _indicator_rows(agg.by_site, "site", hidden, threshold))]
-    site_rows.append({"Site": "Total", "Site name": "All selected sites", **total})
-    by_site = _objects(site_rows, ["Site", "Site name", *total])
-    sheets.append(Sheet("By site", by_site, formats=_formats(total), person_columns=person_labels,
+    site_rows.append({"Site": "Total", "Site name": "All selected sites", **total,
+                      **bd.site_cells(breakdowns, None, hidden, SUPPRESSED_MARK)})
+    by_site = _objects(site_rows, ["Site", "Site name", *total, *bd.SITE_COLUMNS])
+    sheets.append(Sheet("By site", by_site, formats=_formats(total),
+                        person_columns=person_labels + bd.SITE_COLUMNS[1:],
                         frozen_columns=2, total_row=True))
 
     month_rows = [

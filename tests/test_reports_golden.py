@@ -64,10 +64,12 @@ def test_summary_by_site_and_by_month_cell_by_cell(workbook_bytes):
     summary = wb["Summary"]
     assert [c.value for c in summary[1]] == ["Indicator", "Value"]
     assert [tuple(r) for r in _rows(summary)] == [
-        (label, pytest.approx(v) if isinstance(v, float) else v) for label, v in golden.SUMMARY]
+        (label, pytest.approx(v) if isinstance(v, float) else v)
+        for label, v in golden.SUMMARY + golden.BREAKDOWN]
 
     by_site = wb["By site"]
-    assert [c.value for c in by_site[1]] == ["Site", "Site name", *golden._LABELS]
+    assert [c.value for c in by_site[1]] == ["Site", "Site name", *golden._LABELS,
+                                             *golden.SITE_COLUMNS]
     for actual, expected in zip(_rows(by_site), golden.BY_SITE, strict=True):
         for column, (a, e) in enumerate(zip(actual, expected, strict=True)):
             assert _same(a, e), (actual[0], column, a, e)
@@ -103,14 +105,16 @@ def test_items_inventory_and_demographics(workbook_bytes):
 
 
 def test_pandas_reads_the_same_figures(workbook_bytes):
-    lengths = {"Summary": len(golden.SUMMARY), "By site": 3, "By month": 4,
+    lengths = {"Summary": len(golden.SUMMARY + golden.BREAKDOWN), "By site": 3, "By month": 4,
                "Inventory": len(golden.INVENTORY)}
     sheets = {name: pd.read_excel(io.BytesIO(workbook_bytes), sheet_name=name,
                                   nrows=lengths.get(name))
               for name in ["Summary", "By site", "By month", "Inventory", "Notes"]}
     summary = sheets["Summary"]
-    assert summary["Indicator"].tolist() == golden._LABELS
-    for (label, expected), actual in zip(golden.SUMMARY, summary["Value"].tolist(), strict=True):
+    assert summary["Indicator"].tolist() == [
+        label for label, _ in golden.SUMMARY + golden.BREAKDOWN]
+    for (label, expected), actual in zip(golden.SUMMARY + golden.BREAKDOWN,
+                                         summary["Value"].tolist(), strict=True):
         assert _same(actual, expected), label
     by_site = sheets["By site"].set_index("Site")
     assert by_site.loc["A", "Encounters"] == 4 and by_site.loc["B", "Encounters"] == 3
