@@ -68,6 +68,8 @@ class Report:
     generated_at: datetime
     site_codes: list[str] | None
     sheets: list[Sheet]
+    # The regulator an exact-count workbook is for (suppression off); None: suppressed as usual.
+    exact_for: str | None = None
 
     @property
     def template_label(self) -> str:
@@ -78,5 +80,6 @@ class Report:
 
     @property
     def filename_stem(self) -> str:
-        return (f"{self.template}-{self.period.first_day.isoformat()}"
+        stem = (f"{self.template}-{self.period.first_day.isoformat()}"
                 f"-to-{self.period.last_day.isoformat()}")
+        return f"{stem}-exact" if self.exact_for else stem

@@ -1,7 +1,8 @@
 """Resolve a report request (period and sites) and build the report.
 
 Errors: :class:`inventory.errors.InvalidInput` naming the field (``quarter``, ``month``,
-``date_from``, ``date_to``, ``sites``, ``template``).
+``date_from``, ``date_to``, ``sites``, ``template``, ``exact_for``); :class:`Forbidden` when
+someone other than an active admin asks for exact counts.
 """
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -12,9 +13,12 @@ from sqlalchemy import select
 import reports
 from inventory.catalog.models import Site
 from inventory.database import read_only_transactions
-from inventory.errors import InvalidInput
+from inventory.audit.services import record
+from inventory.auth.permissions import ADMIN
+from inventory.errors import Forbidden, InvalidInput
 from inventory.extensions import db
 from inventory.input_rules import DATE_MESSAGE, date_in_range
+from reports.exact import RecipientError, clean_recipient
 from reports.model import Report, ReportSettings
 from reports.periods import (Period, PeriodError, calendar_month, date_range, parse_quarter,
                              quarter_containing)
@@ -31,6 +35,7 @@ class ReportRequest:
     date_to: date | None = None
     sites: tuple[str, ...] = ()       # site codes; empty = all
     template: str = "funder"
+    exact_for: str | None = None      # regulator's name: exact counts (admins only)
 
 
 def settings() -> ReportSettings:
@@ -96,19 +101,46 @@ def resolve_sites(codes) -> tuple[list[int] | None, list[str] | None]:
     return [site_id for site_id, _ in found], codes
 
 
+def check_exact(req: ReportRequest, user) -> str | None:
+    """The cleaned recipient of an exact-count request (None for a suppressed one).
+
+    Forbidden unless ``user`` is an active admin; InvalidInput for an unprintable name.
+    """
+    if req.exact_for is None:
+        return None
+    if user is None or getattr(user, "role", None) != ADMIN or not getattr(user, "active", False):
+        raise Forbidden("Only an admin may turn suppression off.", field="exact_for")
+    try:
+        return clean_recipient(req.exact_for)
+    except RecipientError as exc:
+        raise InvalidInput(str(exc), field="exact_for") from None
+
+
+def record_exact_use(report: Report, user, output: str) -> None:
+    """Audit one exact-count workbook (flushed; the caller commits)."""
+    record("exact_counts", "report", report.template, {
+        "recipient": report.exact_for, "period": report.period.label,
+        "first_day": report.period.first_day.isoformat(),
+        "last_day": report.period.last_day.isoformat(),
+        "sites": report.site_codes or "all", "output": output}, user=user)
+
+
 def make_report(req: ReportRequest, progress=None,
-                report_settings: ReportSettings | None = None) -> Report:
+                report_settings: ReportSettings | None = None, user=None) -> Report:
     """Build the requested report from the database as it stands now (read-only).
 
-    ``report_settings`` are read from the database unless given.
+    ``report_settings`` are read from the database unless given. An exact-count request needs
+    ``user`` to be an admin (see :func:`check_exact`).
     """
     if req.template not in reports.TEMPLATES:
         raise InvalidInput("Unknown report template.", field="template")
+    exact_for = check_exact(req, user)
     report_settings = report_settings or settings()
     period = resolve_period(req, report_settings)
     site_ids, site_codes = resolve_sites(req.sites)
     return reports.build_report(db.session.connection(), req.template, period, site_ids,
-                                site_codes, settings=report_settings, progress=progress)
+                                site_codes, settings=report_settings, progress=progress,
+                                exact_for=exact_for)
 
 
 def refresh_ledger_months() -> dict:
