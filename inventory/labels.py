@@ -49,6 +49,10 @@ SITE_KIND_LABELS = {
     "fixed": N_("Fixed"), "mobile": N_("Mobile"), "pharmacy": N_("Pharmacy"), "peer": N_("Peer"),
     "warehouse": N_("Warehouse"),
 }
+ACTIVITY_LABELS = {
+    "community_relations": N_("Community relations"), "law_enforcement": N_("Law enforcement"),
+    "training": N_("Training"), "other": N_("Other"),
+}
 REASON_LABELS = {
     "expired": N_("Expired"), "damaged": N_("Damaged"), "lost": N_("Lost"), "found": N_("Found"),
     "count_variance": N_("Count variance"), "transfer_shortfall": N_("Transfer shortfall"),
@@ -60,6 +64,7 @@ LABELS = {
     "age_range": AGE_RANGE_LABELS, "gender": GENDER_LABELS,
     "race_ethnicity": RACE_ETHNICITY_LABELS, "category": CATEGORY_LABELS,
     "reason": REASON_LABELS, "site_kind": SITE_KIND_LABELS,
+    "activity": ACTIVITY_LABELS,
 }
 
 

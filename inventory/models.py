@@ -1,4 +1,5 @@
 """Every model, imported in one place so Alembic and the CLI see the whole schema."""
+from inventory.activity.models import ActivityEvent, ReportNarrative, SiteHours
 from inventory.audit.models import AuditEntry
 from inventory.auth.models import ApiToken, User, user_site
 from inventory.catalog.models import Item, Lot, Site
@@ -9,6 +10,7 @@ from inventory.settings.models import ProgramSettings
 from inventory.stock.models import StockBalance, StockEvent, StockEventLine, StockReason
 
 __all__ = [
+    "ActivityEvent", "ReportNarrative", "SiteHours",
     "ApiToken", "AuditEntry", "Encounter", "EncounterItem", "EncounterReferral", "Item",
     "LedgerMonth", "LedgerMonthTotal", "Lot", "Participant", "ProgramSettings", "Site",
     "StockBalance", "StockEvent", "StockEventLine", "StockReason", "User", "user_site",

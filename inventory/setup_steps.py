@@ -131,12 +131,14 @@ def register_errors(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from inventory.account.views import bp as account_bp
+    from inventory.activity.views import bp as activity_bp
     from inventory.admin.views import bp as admin_bp
     from inventory.auth.views import bp as auth_bp
     from inventory.main.views import bp as main_bp
     from inventory.reporting.views import bp as reporting_bp
 
-    for blueprint in (auth_bp, main_bp, admin_bp, reporting_bp, account_bp):
+    for blueprint in (auth_bp, main_bp, admin_bp, reporting_bp, account_bp,
+                      activity_bp):
         app.register_blueprint(blueprint)
 
 

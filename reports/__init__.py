@@ -13,6 +13,7 @@ from sqlalchemy import Connection
 
 from reports import queries
 from reports import exact
+from reports.activity import NOTE as ACTIVITY_NOTE, activities_sheet
 from reports.breakdowns import DEFINITIONS as BREAKDOWN_DEFINITIONS
 from reports.indicators import INDICATORS, suppression_rule
 from reports.inventory_sheet import BELOW_ZERO_NOTE
@@ -60,7 +61,7 @@ def _notes(template: str, period: Period, settings: ReportSettings, site_codes, 
     ]
     rows += [(f"Definition: {label}", text) for _, label, _, text in INDICATORS]
     if template == "funder":
-        rows += BREAKDOWN_DEFINITIONS
+        rows += [*BREAKDOWN_DEFINITIONS, ("Definition: Activities sheet", ACTIVITY_NOTE)]
     rows += [
         ("Definition: Items sheet", "Units handed out per site and item, net of voided handouts; "
                                     "item columns follow the catalogue's display order."),
@@ -99,6 +100,8 @@ def build_report(conn: Connection, template: str, period: Period,
     tune_report_transaction(conn)
     builder = build_funder_sheets if template == "funder" else build_naloxone_sheets
     sheets = builder(conn, period, site_ids, counting, say)
+    if template == "funder":
+        sheets.append(activities_sheet(conn, period, site_ids))
     for sheet in sheets:
         if exact_for:
             sheet.footnotes.insert(0, exact.marking(exact_for) + ".")

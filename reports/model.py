@@ -57,6 +57,8 @@ class Sheet:
     footnotes: list[str] = field(default_factory=list)
     # Rows with a non-empty value in this column are highlighted (e.g. stock below zero).
     flag_column: str | None = None
+    # Columns of long text: width in characters, text wrapped, rows as tall as their text.
+    wrap_columns: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass

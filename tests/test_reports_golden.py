@@ -60,7 +60,7 @@ def _same(actual, expected):
 def test_summary_by_site_and_by_month_cell_by_cell(workbook_bytes):
     wb = openpyxl.load_workbook(io.BytesIO(workbook_bytes))
     assert wb.sheetnames == ["Summary", "By site", "By month", "Items", "Inventory",
-                             "Demographics", "Notes"]
+                             "Demographics", "Activities", "Notes"]
     summary = wb["Summary"]
     assert [c.value for c in summary[1]] == ["Indicator", "Value"]
     assert [tuple(r) for r in _rows(summary)] == [
@@ -209,6 +209,6 @@ def test_site_filter_and_csv_zip(db):
     with zipfile.ZipFile(buffer) as archive:
         names = archive.namelist()
         assert names == ["summary.csv", "by-site.csv", "by-month.csv", "items.csv",
-                         "inventory.csv", "demographics.csv", "notes.csv"]
+                         "inventory.csv", "demographics.csv", "activities.csv", "notes.csv"]
         summary_csv = pd.read_csv(io.BytesIO(archive.read("summary.csv")), encoding="utf-8-sig")
     assert summary_csv["Value"].tolist()[:3] == ["3", "*", "*"]
