@@ -13,7 +13,7 @@ from inventory.activity import services
 from inventory.activity.forms import EventForm, HoursForm, NarrativeForm, RemoveForm
 from inventory.auth.forms import attach_error
 from inventory.auth.permissions import ADMIN, COORDINATOR, REPORT_READERS, require_roles
-from inventory.errors import DomainError
+from inventory.errors import InvalidInput
 from inventory.extensions import db
 from inventory.reporting.services import all_sites
 
@@ -47,7 +47,7 @@ def _run(form, action) -> bool:
         return False
     try:
         action()
-    except DomainError as exc:
+    except InvalidInput as exc:  # NotFound and Forbidden go to their own pages
         db.session.rollback()
         attach_error(form, exc)
         return False

@@ -11,7 +11,9 @@ from flask_login import current_user
 from marshmallow import Schema, ValidationError, fields, validate
 
 from inventory import fields as bounded
-from inventory.auth.permissions import ADMIN, REPORT_READERS, require_roles
+from inventory.activity.forms import NarrativeForm
+from inventory.activity.services import narrative_for
+from inventory.auth.permissions import ADMIN, COORDINATOR, REPORT_READERS, require_roles
 from inventory.database import begin_write
 from inventory.errors import Forbidden, InvalidInput
 from inventory.extensions import db
@@ -108,6 +110,11 @@ def index():
         return render_template("reporting/index.html", **context), 422
     _audit_exact(report, "preview")
     chart_sheet = next((s for s in report.sheets if s.chart is not None), None)
+    narrative = narrative_for(report.period.first_day, report.period.last_day)
+    context.update(narrative=narrative, can_edit=current_user.role in (COORDINATOR, ADMIN),
+                   narrative_form=NarrativeForm(formdata=None, data={
+                       "first_day": report.period.first_day, "last_day": report.period.last_day,
+                       "text": narrative.text if narrative else "", "back": context["query"]}))
     context.update(report=report, charts=bar_charts(chart_sheet) if chart_sheet else [],
                    footnote=footnote(settings.suppression_threshold))
     return render_template("reporting/index.html", **context)
