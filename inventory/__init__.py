@@ -14,6 +14,7 @@ def create_app(config: dict | None = None) -> Flask:
     )
     steps.load_config(app, config)
     steps.register_extensions(app)
+    steps.register_i18n(app)
     steps.register_database(app)
     steps.register_auth(app)
     steps.register_errors(app)

@@ -1,4 +1,5 @@
 """Flask extensions, created unbound and initialised in :func:`inventory.create_app`."""
+from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -33,3 +34,5 @@ csrf = CSRFProtect()
 api = ProblemApi()
 # Sign-in throttling (inventory.auth.throttle); no limits on anything else.
 limiter = Limiter(key_func=get_remote_address)
+# Page and handout-screen languages (inventory.i18n).
+babel = Babel()

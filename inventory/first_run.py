@@ -1,8 +1,10 @@
-"""First run: bring the schema to head and seed the standard catalogue and reasons."""
+"""First run: bring the schema to head and seed the standard catalogue, kits and reasons."""
 from flask_migrate import upgrade
 
 from inventory.catalog.seed import seed_catalogue
 from inventory.extensions import db
+from inventory.kits.seed import seed_kits
+from inventory.onsite.services import seed_services
 from inventory.stock.seed import seed_reasons
 
 
@@ -27,7 +29,9 @@ def prepare_database() -> None:
     if not _at_head():
         upgrade()
     seed_catalogue()
+    seed_kits()
     seed_reasons()
+    seed_services()
     db.session.commit()
 
 

@@ -3,15 +3,23 @@ from inventory.activity.models import ActivityEvent, ReportNarrative, SiteHours
 from inventory.audit.models import AuditEntry
 from inventory.auth.models import ApiToken, User, user_site
 from inventory.catalog.models import Item, Lot, Site
-from inventory.encounters.models import Encounter, EncounterItem, EncounterReferral
+from inventory.encounters.models import (Encounter, EncounterItem, EncounterReferral,
+                                         EncounterService)
+from inventory.kits.models import Kit, KitItem
+from inventory.onsite.models import OnsiteService, SharpsDisposal
 from inventory.participants.models import Participant
 from inventory.reporting.models import LedgerMonth, LedgerMonthTotal
 from inventory.settings.models import ProgramSettings
 from inventory.stock.models import StockBalance, StockEvent, StockEventLine, StockReason
+from inventory.survey.models import SurveyResponse, SurveyWindow, survey_window_site
 
 __all__ = [
     "ActivityEvent", "ReportNarrative", "SiteHours",
     "ApiToken", "AuditEntry", "Encounter", "EncounterItem", "EncounterReferral", "Item",
+    "Kit", "KitItem",
     "LedgerMonth", "LedgerMonthTotal", "Lot", "Participant", "ProgramSettings", "Site",
     "StockBalance", "StockEvent", "StockEventLine", "StockReason", "User", "user_site",
+    # issue 15a
+    "EncounterService", "OnsiteService", "SharpsDisposal", "SurveyResponse", "SurveyWindow",
+    "survey_window_site",
 ]

@@ -72,6 +72,13 @@ def _sqlite_checkpointer(app: Flask, engine):
     return checkpointer
 
 
+def register_i18n(app: Flask) -> None:
+    """Flask-Babel: English and Spanish pages, chosen per device (inventory.i18n)."""
+    from inventory import i18n
+
+    i18n.init_app(app)
+
+
 def register_database(app: Flask) -> None:
     from inventory.request_kind import is_api_request
     from inventory.database import (DEFERRED, READ, WRITE, configure_postgresql,
@@ -134,11 +141,17 @@ def register_blueprints(app: Flask) -> None:
     from inventory.activity.views import bp as activity_bp
     from inventory.admin.views import bp as admin_bp
     from inventory.auth.views import bp as auth_bp
+    from inventory.handout.views import bp as handout_bp
+    from inventory.i18n.views import bp as i18n_bp
+    from inventory.kits.views import bp as kits_bp
     from inventory.main.views import bp as main_bp
     from inventory.reporting.views import bp as reporting_bp
 
-    for blueprint in (auth_bp, main_bp, admin_bp, reporting_bp, account_bp,
-                      activity_bp):
+    from inventory.onsite.views import bp as onsite_bp  # issue 15a
+    from inventory.survey.views import bp as survey_bp  # issue 15a
+
+    for blueprint in (auth_bp, main_bp, admin_bp, reporting_bp, account_bp, i18n_bp, kits_bp,
+                      handout_bp, onsite_bp, survey_bp, activity_bp):
         app.register_blueprint(blueprint)
 
 

@@ -61,6 +61,12 @@ def _notes(template: str, period: Period, settings: ReportSettings, site_codes, 
     ]
     rows += [(f"Definition: {label}", text) for _, label, _, text in INDICATORS]
     if template == "funder":
+        from reports.linkage import definitions
+
+        rows += [(f"Definition: {label}", text) for label, text in definitions()]
+        rows.append(("Survey sheet", "Point-in-time survey responses by answer; every answer "
+                                     "may be skipped. Responses are stored with no link to a "
+                                     "handout, a participant code or a time of day."))
         rows += [*BREAKDOWN_DEFINITIONS, ("Definition: Activities sheet", ACTIVITY_NOTE)]
     rows += [
         ("Definition: Items sheet", "Units handed out per site and item, net of voided handouts; "

@@ -16,6 +16,7 @@ class ReportSettings:
     timezone: str = "UTC"
     fiscal_year_start_month: int = 7
     suppression_threshold: int = DEFAULT_SUPPRESSION_THRESHOLD
+    syringes_per_pound: int = 281
 
     @classmethod
     def from_row(cls, row: dict | None) -> "ReportSettings":
@@ -27,7 +28,9 @@ class ReportSettings:
                    fiscal_year_start_month=int(row.get("fiscal_year_start_month")
                                                or cls.fiscal_year_start_month),
                    suppression_threshold=int(row.get("suppression_threshold")
-                                             or cls.suppression_threshold))
+                                             or cls.suppression_threshold),
+                   syringes_per_pound=int(row.get("syringes_per_pound")
+                                          or cls.syringes_per_pound))
 
 
 @dataclass

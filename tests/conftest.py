@@ -12,6 +12,8 @@ from sqlalchemy import create_engine, text
 from inventory import create_app
 from inventory.catalog.seed import seed_catalogue
 from inventory.extensions import db as _db, limiter
+from inventory.kits.seed import seed_kits
+from inventory.onsite.services import seed_services
 from inventory.stock.seed import seed_reasons
 from tests import factories
 
@@ -93,12 +95,15 @@ def _empty_all_tables() -> None:
 
 @pytest.fixture
 def db(app):
-    """The database, emptied and seeded with the standard catalogue and reasons, in an app context."""
+    """The database, emptied and seeded with the standard catalogue, kits and reasons, in an app
+    context (as first run leaves it)."""
     with app.app_context():
         _empty_all_tables()
         limiter.reset()  # failed sign-ins of earlier tests do not count
         seed_catalogue()
+        seed_kits()
         seed_reasons()
+        seed_services()
         _db.session.commit()
         yield _db
         _db.session.rollback()

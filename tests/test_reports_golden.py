@@ -65,7 +65,7 @@ def test_summary_by_site_and_by_month_cell_by_cell(workbook_bytes):
     assert [c.value for c in summary[1]] == ["Indicator", "Value"]
     assert [tuple(r) for r in _rows(summary)] == [
         (label, pytest.approx(v) if isinstance(v, float) else v)
-        for label, v in golden.SUMMARY + golden.BREAKDOWN]
+        for label, v in golden.SUMMARY + golden.LINKAGE + golden.BREAKDOWN]
 
     by_site = wb["By site"]
     assert [c.value for c in by_site[1]] == ["Site", "Site name", *golden._LABELS,
@@ -101,19 +101,23 @@ def test_items_inventory_and_demographics(workbook_bytes):
     demo = {(r[0], r[1]): r[2] for r in _rows(wb["Demographics"])}
     for key, value in demo.items():
         assert value == golden.DEMOGRAPHICS.get(key, 0), key
-    assert len(demo) == 9 + 7 + 10  # every value of each characteristic, plus "not recorded"
+    # Every value of each characteristic plus "not recorded": 16 stored age values (12 bands,
+    # 4 older ones), 7 genders (6 + 1), 10 races (9 + 1); NHBS: under 18, 5 bands, older band,
+    # declined, not recorded.
+    assert len(demo) == 17 + 7 + 10 + 9
 
 
 def test_pandas_reads_the_same_figures(workbook_bytes):
-    lengths = {"Summary": len(golden.SUMMARY + golden.BREAKDOWN), "By site": 3, "By month": 4,
+    lengths = {"Summary": len(golden.SUMMARY + golden.LINKAGE + golden.BREAKDOWN), "By site": 3,
+               "By month": 4,
                "Inventory": len(golden.INVENTORY)}
     sheets = {name: pd.read_excel(io.BytesIO(workbook_bytes), sheet_name=name,
                                   nrows=lengths.get(name))
               for name in ["Summary", "By site", "By month", "Inventory", "Notes"]}
     summary = sheets["Summary"]
     assert summary["Indicator"].tolist() == [
-        label for label, _ in golden.SUMMARY + golden.BREAKDOWN]
-    for (label, expected), actual in zip(golden.SUMMARY + golden.BREAKDOWN,
+        label for label, _ in golden.SUMMARY + golden.LINKAGE + golden.BREAKDOWN]
+    for (label, expected), actual in zip(golden.SUMMARY + golden.LINKAGE + golden.BREAKDOWN,
                                          summary["Value"].tolist(), strict=True):
         assert _same(actual, expected), label
     by_site = sheets["By site"].set_index("Site")

@@ -130,17 +130,23 @@ def test_setup_state_is_cached_once_done(fresh, make_user, db):
 
 
 def test_setup_seeds_the_catalogue_on_a_database_that_was_only_migrated(fresh, db):
-    """On PostgreSQL nothing seeds at start-up: setup fills the catalogue and reasons."""
+    """On PostgreSQL nothing seeds at start-up: setup fills the catalogue, kits and reasons."""
     from inventory.catalog.models import Item
     from inventory.catalog.seed import STANDARD_ITEMS
+    from inventory.kits.models import Kit, KitItem
+    from inventory.kits.seed import STANDARD_KITS
     from inventory.stock.models import StockReason
     from inventory.stock.seed import STANDARD_REASONS
 
+    db.session.execute(KitItem.__table__.delete())
+    db.session.execute(Kit.__table__.delete())
     db.session.execute(Item.__table__.delete())
     db.session.execute(StockReason.__table__.delete())
     db.session.commit()
+    db.session.expunge_all()
 
     assert fresh.post("/setup", data=GOOD).status_code == 302
 
     assert db.session.scalar(select(func.count()).select_from(Item)) == len(STANDARD_ITEMS)
     assert db.session.scalar(select(func.count()).select_from(StockReason)) == len(STANDARD_REASONS)
+    assert db.session.scalar(select(func.count()).select_from(Kit)) == len(STANDARD_KITS)

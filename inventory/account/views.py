@@ -4,6 +4,7 @@ Also the gate of a forced password change: a user an admin marked must choose a 
 before any other page (or a session-authenticated API call) answers.
 """
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_user
 
 from inventory.account.forms import ChangePasswordForm, TokenForm
@@ -46,7 +47,7 @@ def password():
         else:
             db.session.commit()
             login_user(user)  # the new session token: this browser stays signed in
-            flash("Password changed. Your other devices are signed out.", "success")
+            flash(_("Password changed. Your other devices are signed out."), "success")
             return redirect(url_for("main.home"))
     status = 422 if request.method == "POST" else 200
     return render_template("account/password.html", form=form), status
@@ -76,7 +77,7 @@ def token_list():
 def token_revoke(token_id: int):
     row = tokens.revoke_token(token_id, actor=current_user, owner_id=current_user.id)
     db.session.commit()
-    flash(f"Token {row.prefix}… revoked.", "success")
+    flash(_("Token %(prefix)s… revoked.", prefix=row.prefix), "success")
     return redirect(url_for("account.token_list"))
 
 

@@ -9,6 +9,7 @@ from inventory.auth.forms import MONTHS, VALID_EMAIL, strip
 from inventory.auth.models import ROLES
 from inventory.auth.services import MIN_PASSWORD_LENGTH
 from inventory.catalog.models import ITEM_CATEGORIES, SITE_KINDS
+from inventory.participants.recipe import MAX_PARTS, PROMPTS
 
 
 class CheckboxListField(SelectMultipleField):
@@ -87,3 +88,29 @@ class SettingsForm(Form):
     idle_timeout_minutes = IntegerField(
         "Idle sign-out (minutes)",
         validators=[InputRequired(), NumberRange(min=1, max=720, message="From 1 to 720.")])
+    syringes_per_pound = IntegerField(
+        "Syringes per pound (returns weighed)",
+        validators=[InputRequired(), NumberRange(min=1, max=10000, message="From 1 to 10000.")])
+
+    def recipe_fields(self) -> list:
+        """The participant code recipe's prompt fields, in order."""
+        return [self[f"recipe_{n}"] for n in range(1, MAX_PARTS + 1)]
+
+    def recipe(self) -> list[str] | None:
+        """The chosen prompts in order; None when the post held no recipe field (keep it)."""
+        fields = self.recipe_fields()
+        if not any(f.raw_data for f in fields):
+            return None
+        return [f.data for f in fields if f.data]
+
+    def show_recipe(self, parts) -> None:
+        """Fill the prompt fields from a stored recipe (a GET shows the current one)."""
+        for field, part in zip(self.recipe_fields(), [*parts, *[""] * MAX_PARTS]):
+            field.data = part
+
+
+# One select per place in the participant code recipe; "—" leaves the place empty.
+_PROMPT_CHOICES = [SelectChoice("", "—")] + [SelectChoice(p.id, p.label) for p in PROMPTS.values()]
+for _n in range(1, MAX_PARTS + 1):
+    setattr(SettingsForm, f"recipe_{_n}", SelectField(f"Part {_n}", choices=_PROMPT_CHOICES,
+                                                      default=""))

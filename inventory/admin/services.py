@@ -14,6 +14,7 @@ from inventory.catalog.models import ITEM_CATEGORIES, SITE_KINDS, Item, Site
 from inventory.catalog.seed import seed_catalogue
 from inventory.errors import InvalidInput, NotFound
 from inventory.extensions import db
+from inventory.kits.seed import seed_kits
 from inventory.settings.services import DEFAULT_SUPPRESSION_THRESHOLD, save_settings
 from inventory.stock.seed import seed_reasons
 
@@ -162,8 +163,8 @@ def update_item(item: Item, data: dict, actor=None) -> Item:
 def complete_setup(email: str, password: str, program_name: str, timezone: str,
                    fiscal_year_start_month: int,
                    suppression_threshold: int = DEFAULT_SUPPRESSION_THRESHOLD) -> User:
-    """Create the first admin and the program settings, once, and seed the standard catalogue
-    and stock reasons where they are missing (a PostgreSQL database is only migrated, never
+    """Create the first admin and the program settings, once, and seed the standard catalogue,
+    kits and stock reasons where they are missing (a PostgreSQL database is only migrated, never
     seeded at start-up).
 
     Raises InvalidInput for bad input (field named), or InvalidInput(field="email") when an admin
@@ -175,6 +176,7 @@ def complete_setup(email: str, password: str, program_name: str, timezone: str,
     save_settings(program_name, timezone, fiscal_year_start_month, suppression_threshold)
     admin = create_user(email, "admin", (), password)
     seed_catalogue()
+    seed_kits()
     seed_reasons()
     record("setup", "program", None, {"admin": admin.email}, admin)
     return admin

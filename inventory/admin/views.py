@@ -16,6 +16,7 @@ from inventory.auth.permissions import ADMIN, require_roles
 from inventory.errors import DomainError
 from inventory.extensions import db
 from inventory.input_rules import MAX_DB_INT
+from inventory.participants.recipe import parse_recipe
 from inventory.settings.services import current_settings, save_settings
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -168,11 +169,16 @@ def item_edit(item_id: int):
 
 @bp.route("/settings", methods=["GET", "POST"])
 def settings():
-    form = SettingsForm(obj=current_settings())
+    settings_row = current_settings()
+    form = SettingsForm(obj=settings_row)
+    if request.method == "GET":
+        form.show_recipe([p.id for p in parse_recipe(settings_row.participant_code_recipe)])
     done = _save(form, lambda: save_settings(
         form.program_name.data, form.timezone.data, form.fiscal_year_start_month.data,
         form.suppression_threshold.data, actor=current_user,
-        idle_timeout_minutes=form.idle_timeout_minutes.data),
+        idle_timeout_minutes=form.idle_timeout_minutes.data,
+        participant_code_recipe=form.recipe(),
+        syringes_per_pound=form.syringes_per_pound.data),
         "Program settings saved.", url_for("admin.settings"))
     return done or _form_page("admin/settings_form.html", form)
 

@@ -37,7 +37,10 @@ def created_or_replayed(result):
 def register_resources(api: Api) -> None:
     from inventory.catalog.api import blp as catalog
     from inventory.encounters.api import blp as encounters
+    from inventory.kits.api import blp as kits
     from inventory.stock.api import blp as stock
+    from inventory.onsite.api import blp as onsite  # issue 15a
+    from inventory.survey.api import blp as survey  # issue 15a
 
-    for blueprint in (catalog, stock, encounters):
+    for blueprint in (catalog, stock, encounters, kits, onsite, survey):
         api.register_blueprint(blueprint)

@@ -1,4 +1,5 @@
 """Sign-in and first-run setup forms (Flask-WTF: every form carries a CSRF token)."""
+from flask_babel import gettext, lazy_gettext as _l
 from wtforms import EmailField, IntegerField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Regexp
@@ -6,7 +7,7 @@ from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Num
 from inventory.forms import Form
 from inventory.auth.services import EMAIL_RE, MIN_PASSWORD_LENGTH
 
-VALID_EMAIL = Regexp(EMAIL_RE, message="Enter a valid email address.")
+VALID_EMAIL = Regexp(EMAIL_RE, message=_l("Enter a valid email address."))
 
 
 def strip(value):
@@ -19,8 +20,8 @@ MONTHS = [SelectChoice(str(n), name) for n, name in enumerate(
 
 
 class LoginForm(Form):
-    email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
-    password = PasswordField("Password", validators=[DataRequired()])
+    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired()])
 
 
 class SetupForm(Form):
@@ -41,9 +42,11 @@ class SetupForm(Form):
 
 
 def attach_error(form: Form, exc) -> None:
-    """Show a service's DomainError next to the field it names (or above the form)."""
+    """Show a service's DomainError next to the field it names (or above the form), in the
+    page's language when the message is in the catalogue (a fixed message marked ``N_``)."""
+    message = gettext(exc.message)
     field = form._fields.get(exc.field) if exc.field else None
     if field is None:
-        form.form_errors.append(exc.message)
+        form.form_errors.append(message)
     else:
-        field.errors = [*field.errors, exc.message]
+        field.errors = [*field.errors, message]

@@ -16,6 +16,7 @@ from inventory.auth.passwords import hash_password, is_common, verify_password
 from inventory.catalog.models import Site
 from inventory.errors import InvalidInput, NotFound
 from inventory.extensions import db
+from inventory.labels import N_
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MIN_PASSWORD_LENGTH = 12
@@ -28,7 +29,7 @@ def normalise_email(email: str) -> str:
 def _check_email(email: str, exclude_id: int | None = None) -> str:
     email = normalise_email(email)
     if not EMAIL_RE.match(email) or len(email) > 254:
-        raise InvalidInput("Enter a valid email address.", field="email")
+        raise InvalidInput(N_("Enter a valid email address."), field="email")
     query = select(User.id).where(User.email == email)  # stored lowercased (create_user)
     if exclude_id is not None:
         query = query.where(User.id != exclude_id)
@@ -49,7 +50,7 @@ def _check_password(password: str | None) -> str:
         raise InvalidInput(f"Password must be at least {MIN_PASSWORD_LENGTH} characters.",
                            field="password")
     if is_common(password):
-        raise InvalidInput("This password is on a list of common passwords; choose another.",
+        raise InvalidInput(N_("This password is on a list of common passwords; choose another."),
                            field="password")
     return password
 
@@ -143,9 +144,9 @@ def change_own_password(user: User, current: str, new: str) -> None:
     this one in again). Raises InvalidInput: ``current_password`` wrong, ``password`` short,
     common or unchanged."""
     if not verify_password(user.password_hash, current or ""):
-        raise InvalidInput("Your current password is not right.", field="current_password")
+        raise InvalidInput(N_("Your current password is not right."), field="current_password")
     if new == current:
-        raise InvalidInput("Choose a password different from the current one.",
+        raise InvalidInput(N_("Choose a password different from the current one."),
                            field="password")
     user.password_hash = hash_password(_check_password(new))
     user.must_change_password = False

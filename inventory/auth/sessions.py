@@ -14,6 +14,7 @@
 import time
 
 from flask import Flask, abort, flash, g, redirect, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import logout_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -58,7 +59,7 @@ def init_app(app: Flask) -> None:
             return None  # what the request asks for happens anyway
         if is_api_request():
             abort(401)
-        flash("You were signed out after a while without activity. Please sign in again.",
+        flash(_("You were signed out after a while without activity. Please sign in again."),
               "info")
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")
                                 if request.method == "GET" else None))

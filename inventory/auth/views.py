@@ -2,6 +2,7 @@
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_limiter.errors import RateLimitExceeded
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy.exc import IntegrityError
@@ -18,7 +19,7 @@ from inventory.first_run import setup_done
 bp = Blueprint("auth", __name__)
 
 # Paths that work before setup: the setup page itself (static files and the API are never sent).
-_SETUP_EXEMPT_PREFIXES = ("/setup", "/static/", "/api/")
+_SETUP_EXEMPT_PREFIXES = ("/setup", "/static/", "/api/", "/language/", "/i18n/")
 
 
 @bp.before_app_request
@@ -64,15 +65,16 @@ def login():
             login_user(user)
             return redirect(_safe_next(request.args.get("next")))
         mark_failed()
-        form.form_errors.append("Wrong email or password, or the account is deactivated.")
+        form.form_errors.append(_("Wrong email or password, or the account is deactivated."))
     return render_template("auth/login.html", form=form)
 
 
 @bp.errorhandler(RateLimitExceeded)
 def _too_many_sign_ins(_exc):
     form = LoginForm()
-    form.form_errors.append("Too many failed sign-ins for this account or from this device. "
-                            "Wait 15 minutes and try again, or ask an admin to reset the password.")
+    form.form_errors.append(_("Too many failed sign-ins for this account or from this device. "
+                              "Wait 15 minutes and try again, or ask an admin to reset the "
+                              "password."))
     return render_template("auth/login.html", form=form), 429
 
 
@@ -84,7 +86,7 @@ def logout():
         end_sessions(current_user, actor=current_user)
         db.session.commit()
     logout_user()
-    flash("You are signed out.", "info")
+    flash(_("You are signed out."), "info")
     return redirect(url_for("auth.login"))
 
 

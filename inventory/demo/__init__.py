@@ -20,6 +20,7 @@ from inventory.demo.program import (STAFF_SITES, Login, create_sites, create_use
 from inventory.demo.supply import DemoItem
 from inventory.demo.year import Year
 from inventory.extensions import db
+from inventory.kits.seed import seed_kits
 from inventory.stock.check import ledger_totals
 from inventory.stock.models import StockBalance
 from inventory.stock.seed import seed_reasons
@@ -52,7 +53,7 @@ def seed_demo(events: int, *, seed: int = 1, password: str | None = None,
               echo: Callable[[str], None] = print) -> DemoResult:
     """Create the demo program with ``events`` encounters over the past year. Flushes only.
 
-    Seeds the standard catalogue and reasons when missing. Raises InvalidInput when the database
+    Seeds the standard catalogue, kits and reasons when missing. Raises InvalidInput when the database
     already has sites, stock or encounters, the catalogue lacks a standard item the demo hands
     out, or a demo user's email is taken.
     """
@@ -61,6 +62,7 @@ def seed_demo(events: int, *, seed: int = 1, password: str | None = None,
     seed_catalogue()
     seed_reasons()
     ensure_catalogue()
+    seed_kits()
     settings = ensure_settings()
     sites = create_sites()
     logins, users = create_users(password)

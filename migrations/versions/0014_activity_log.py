@@ -1,7 +1,7 @@
 """program activity log: events, hours and locations of sites, report narratives
 
 Revision ID: 0014
-Revises: 0009
+Revises: 0013
 """
 from alembic import op
 import sqlalchemy as sa
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = '0014'
-down_revision = '0009'
+down_revision = '0013'
 branch_labels = None
 depends_on = None
 
