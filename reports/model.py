@@ -75,10 +75,12 @@ class Report:
     sheets: list[Sheet]
     # The regulator an exact-count workbook is for (suppression off); None: suppressed as usual.
     exact_for: str | None = None
+    # The report's name when it is not one of TEMPLATES (a filled form template).
+    label: str | None = None
 
     @property
     def template_label(self) -> str:
-        return TEMPLATES[self.template]
+        return self.label or TEMPLATES[self.template]
 
     def sheet(self, name: str) -> Sheet:
         return next(s for s in self.sheets if s.name == name)
