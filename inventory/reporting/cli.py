@@ -1,6 +1,6 @@
 """CLI: ``flask --app wsgi report (--quarter FY2027Q1 | --from D --to D) [--site CODE]...
-[--template funder|naloxone] [--exact-for NAME --admin EMAIL] --out PATH``, and
-``flask --app wsgi report-cache``.
+[--template funder|naloxone|FORM] [--exact-for NAME --admin EMAIL] --out PATH``,
+``flask --app wsgi report-cache``, ``report-indicators`` and ``report-forms``.
 
 Writes an .xlsx (or, when PATH ends in .zip, the sheets as CSV files in a zip) and prints its
 progress. Exits with status 2 and a message for a bad period, site or template. ``--exact-for``
@@ -26,8 +26,9 @@ from reports.xlsx import write_xlsx
 @click.option("--from", "date_from", type=click.DateTime(["%Y-%m-%d"]), help="First day, local.")
 @click.option("--to", "date_to", type=click.DateTime(["%Y-%m-%d"]), help="Last day, local.")
 @click.option("--site", "sites", multiple=True, help="Site code; repeat for several (default all).")
-@click.option("--template", type=click.Choice(["funder", "naloxone"]), default="funder",
-              show_default=True)
+@click.option("--template", default="funder", show_default=True,
+              help="funder, naloxone, or a form template (report-indicators lists the "
+                   "indicators; reports/forms holds the shipped forms).")
 @click.option("--exact-for", "exact_for", metavar="NAME",
               help="Exact counts (no suppression) for this regulator; needs --admin.")
 @click.option("--admin", "admin_email", metavar="EMAIL",
@@ -104,4 +105,28 @@ def report_cache_command():
                f"{counts['dropped']} dropped in {time.perf_counter() - started:.1f}s")
 
 
-COMMANDS = [report_command, report_cache_command]
+@click.command("report-indicators")
+def report_indicators_command():
+    """List the indicator names a form template may use, and the form templates."""
+    from reports.form_indicators import REGISTRY
+
+    for name, indicator in REGISTRY.items():
+        kind = "text" if indicator.text else ("people" if indicator.person else "supply")
+        click.echo(f"{name:<40} {kind:<7} {indicator.label}")
+
+
+@click.command("report-forms")
+@with_appcontext
+def report_forms_command():
+    """List the form templates; a broken one is shown with the reason (exit status 1)."""
+    valid, broken = services.form_templates()
+    for name, title in valid.items():
+        click.echo(f"{name:<24} {title}")
+    for name, why in broken.items():
+        click.echo(f"{name:<24} BROKEN: {why}", err=True)
+    if broken:
+        raise SystemExit(1)
+
+
+COMMANDS = [report_command, report_cache_command, report_indicators_command,
+            report_forms_command]

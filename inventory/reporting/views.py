@@ -45,7 +45,8 @@ class ReportArgs(Schema):
     date_to = bounded.Date(load_default=None, data_key="to")
     site = fields.List(fields.String(validate=[validate.Length(max=32), _text]),
                        load_default=list)
-    template = fields.String(load_default="funder", validate=validate.OneOf(list(TEMPLATES)))
+    # funder, naloxone or a form template's name (the service checks it exists and is valid)
+    template = fields.String(load_default="funder", validate=[validate.Length(max=60), _text])
     exact_for = fields.String(load_default=None, validate=[validate.Length(max=200), _text])
 
 
@@ -86,10 +87,12 @@ def _audit_exact(report, output: str) -> None:
 @bp.route("/")
 def index():
     settings = services.settings()
+    forms, broken = services.form_templates()
     quarters = [(q.code, q.label) for q in services.recent_quarters(settings)]
     context = {"settings": settings, "quarters": quarters, "sites": services.all_sites(),
                "templates": TEMPLATES, "errors": {}, "report": None, "charts": [],
                "is_admin": current_user.role == ADMIN,
+               "forms": forms, "broken_forms": broken,
                "query": request.query_string.decode(errors="replace")}
     try:
         args = _args()
