@@ -8,7 +8,6 @@ import pytest
 from sqlalchemy import inspect, select
 
 from inventory.audit.models import AuditEntry
-from inventory.catalog.models import Site
 from inventory.extensions import db
 from inventory.settings.services import local_today
 from inventory.survey.models import SurveyResponse, SurveyWindow

@@ -28,9 +28,7 @@ class SiteArgs(Schema):
 def create_response(data):
     """Store one anonymous survey response (no link to a handout, a code, a user or a time of
     day). Idempotent on client_id (409 if the body differs)."""
-    row, created = services.record_response(current_user, data)
-    row.site_code = data["site"]
-    return created_or_replayed((row, created))
+    return created_or_replayed(services.record_response(current_user, data))
 
 
 @blp.route("/survey-window")

@@ -48,3 +48,5 @@ class SurveyResponse(db.Model):
     age_range: Mapped[str | None] = mapped_column(String(20))
     gender: Mapped[str | None] = mapped_column(String(20))
     race_ethnicity: Mapped[str | None] = mapped_column(String(40))
+
+    site: Mapped[Site] = relationship()

@@ -31,7 +31,7 @@ class SurveyResponseSchema(Schema):
     """What the server confirms: nothing that names the response beyond its client_id."""
 
     client_id = fields.UUID()
-    site = fields.Function(lambda row: row.site_code)
+    site = fields.Function(lambda row: row.site.code)
     date = fields.Date(attribute="response_date")
 
 

@@ -240,3 +240,36 @@ def test_idle_sign_out_keeps_the_outbox_and_the_next_person_syncs_it(
     assert len(saved) == 2 and {e.user_id for e in saved} == {user.id}
     assert encounters(OTHER_SITE) == []
     db.session.rollback()
+
+
+def test_refused_handouts_become_conflicts_and_the_rest_go_on(routed_tablet, live_url,
+                                                              make_login_user):
+    page = routed_tablet
+    stock_site(SITE)
+    staff_signed_in(page, live_url, make_login_user)
+    open_screen(page, live_url)
+    page.context.set_offline(True)
+    for _ in range(4):
+        _save_naloxone_kit(page)
+    _wait_badge(page, "4 unsynced")
+    # Spoil two of them as a buggy or tampered device might: a quantity over the API's limit
+    # (422), and the client_id of another handout with a different body (409).
+    page.evaluate("""async () => {
+        const outbox = await import("/static/js/handout/outbox.js");
+        const [first, second, third] = await outbox.all();
+        second.body.items[0].quantity = 100001;
+        await outbox.put(second);
+        third.body.client_id = first.client_id;
+        await outbox.put(third);
+    }""")
+    page.context.set_offline(False)
+    wait_for_encounters(2)
+    _wait_badge(page, "2 unsynced")
+    rows = page.locator("#conflict-list li")
+    page.wait_for_function("() => document.querySelectorAll('#conflict-list li').length === 2")
+    texts = sorted(rows.all_inner_texts(), key=lambda text: "items.0.quantity" in text)
+    assert "already used for a different record" in texts[0]           # the 409
+    assert "items.0.quantity" in texts[1] and "100000" in texts[1]     # the 422, with its field
+    rows.first.get_by_role("button", name="Discard").click()
+    _wait_badge(page, "1 unsynced")
+    assert len(outbox_dump(page)) == 1 and encounter_count() == 2
