@@ -155,8 +155,10 @@ def test_activities_sheet_worked_by_hand(client, login_as, sites, tmp_path):
     assert rows == [
         ["Event: Community relations", "2026-07-14", "A · Site A", 25,
          "Neighbourhood association meeting"],
-        ["Event: Community relations", "2026-08-02", "Program-wide", 40, "=HYPERLINK(\"http://x\")"],
-        ["Event: Training", "2026-09-10", "B · Site B", None, "Naloxone training for library staff"],
+        ["Event: Community relations", "2026-08-02", "Program-wide", 40,
+         "=HYPERLINK(\"http://x\")"],
+        ["Event: Training", "2026-09-10", "B · Site B", None,
+         "Naloxone training for library staff"],
         ["Event: Law enforcement", "2026-09-30", "B · Site B", 12, "Roll-call briefing"],
         ["Events: Community relations (total)", None, None, 25 + 40, "2 events"],
         ["Events: Law enforcement (total)", None, None, 12, "1 event"],
@@ -186,7 +188,8 @@ def test_activities_sheet_worked_by_hand(client, login_as, sites, tmp_path):
     with zipfile.ZipFile(buffer) as archive:
         text = archive.read("activities.csv").decode("utf-8-sig")
     cells = [row for row in csv.reader(io.StringIO(text))]
-    assert cells[2][4] == "'=HYPERLINK(\"http://x\")" and cells[-1][4] == "'@SUM(A1) is not a formula"
+    assert cells[2][4] == "'=HYPERLINK(\"http://x\")"
+    assert cells[-1][4] == "'@SUM(A1) is not a formula"
 
 
 def test_the_naloxone_report_has_no_activities_sheet(db, sites):

@@ -7,7 +7,7 @@ import subprocess
 
 import openpyxl
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from inventory.audit.models import AuditEntry
 from tests import report_factories as f
