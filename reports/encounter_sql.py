@@ -8,7 +8,8 @@ reported counts); both SQLite and PostgreSQL materialise a CTE that is used more
 - ``stats``   (site, month): encounters, without a code, returned, secondary, kits used, reversals
 - ``u_site`` / ``u_month`` / ``u_total``: distinct participants with a code
 - ``ref``     (site, month, referral type): encounters with that referral
-- ``model``   (site, encounter type): encounters, and syringes handed out at them (service model)
+- ``model`` / ``model_syr`` (site, encounter type): encounters, and syringes handed out at them
+  (service model)
 - ``demo``    (key "age|gender|race"): participants served, per combination of demographics
 - ``new``     (site, month): participants whose first non-void encounter ever is in the period -
   the first encounter per participant inside the period (``row_number``), kept when no earlier
@@ -62,10 +63,6 @@ def counts_statement(period: Period, site_ids):
     pe, seen = _pieces(period, site_ids)
     uncoded = case((pe.c.participant_id.is_(None), 1), else_=0)
     people = func.count(distinct(seen.c.participant_id))
-    syringes = select(func.coalesce(func.sum(ENC_ITEM.c.quantity), 0)).select_from(
-        ENC_ITEM.join(ITEM, ITEM.c.id == ENC_ITEM.c.item_id)).where(
-        ENC_ITEM.c.encounter_id == pe.c.id, ITEM.c.category == "syringe").scalar_subquery()
-    modelled = select(pe.c.site_id, pe.c.encounter_type, syringes.label("syringes")).subquery()
     return union_all(
         select(*_row("stats", pe.c.site_id, pe.c.month, None, func.count(), func.sum(uncoded),
                      func.sum(pe.c.syringes_returned), func.sum(pe.c.secondary_people),
@@ -77,9 +74,13 @@ def counts_statement(period: Period, site_ids):
         select(*_row("ref", pe.c.site_id, pe.c.month, REF.c.referral_type, func.count())
                ).select_from(pe.join(REF, REF.c.encounter_id == pe.c.id)).group_by(
             pe.c.site_id, pe.c.month, REF.c.referral_type),
-        select(*_row("model", modelled.c.site_id, None, modelled.c.encounter_type, func.count(),
-                     func.sum(modelled.c.syringes))).group_by(
-            modelled.c.site_id, modelled.c.encounter_type))
+        select(*_row("model", pe.c.site_id, None, pe.c.encounter_type, func.count())).group_by(
+            pe.c.site_id, pe.c.encounter_type),
+        select(*_row("model_syr", pe.c.site_id, None, pe.c.encounter_type,
+                     func.sum(ENC_ITEM.c.quantity))).select_from(
+            pe.join(ENC_ITEM, ENC_ITEM.c.encounter_id == pe.c.id).join(
+                ITEM, ITEM.c.id == ENC_ITEM.c.item_id)).where(
+            ITEM.c.category == "syringe").group_by(pe.c.site_id, pe.c.encounter_type))
 
 
 def people_statement(period: Period, site_ids):
@@ -128,8 +129,12 @@ def shape(rows: list[tuple]) -> dict[str, pd.DataFrame]:
         ["site_id", "month", "referral_type", "count"], axis=1)
     out["new"] = frame[frame["kind"] == "new"][["site_id", "month", "n1"]].set_axis(
         ["site_id", "month", "new_participants"], axis=1).astype("int64")
-    out["models"] = frame[frame["kind"] == "model"][["site_id", "key", "n1", "n2"]].set_axis(
-        ["site_id", "encounter_type", "encounters", "syringes"], axis=1)
+    key = ["site_id", "key"]
+    models = frame[frame["kind"] == "model"][[*key, "n1"]].merge(
+        frame[frame["kind"] == "model_syr"][[*key, "n1"]].rename(columns={"n1": "n2"}),
+        on=key, how="left").fillna({"n2": 0})
+    out["models"] = models.set_axis(["site_id", "encounter_type", "encounters", "syringes"],
+                                    axis=1)
     out["demographics"] = _demographics(frame[frame["kind"] == "demo"])
     out["u_site"] = frame[frame["kind"] == "u_site"].set_index("site_id")["n1"]
     out["u_month"] = frame[frame["kind"] == "u_month"].set_index("month")["n1"]
