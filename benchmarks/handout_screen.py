@@ -16,6 +16,7 @@ handouts in the outbox to the outbox being empty, every one confirmed by the ser
 import argparse
 import os
 import secrets
+import sqlite3
 import statistics
 import sys
 import time
@@ -143,7 +144,13 @@ def saves(browser, url: str, state, runs: int) -> tuple[list[float], list[float]
     return online, offline
 
 
+def encounter_rows() -> int:
+    with sqlite3.connect(OUT / "handout_screen.db") as conn:
+        return conn.execute("SELECT count(*) FROM encounter").fetchone()[0]
+
+
 def sync_500(browser, url: str, state) -> float:
+    before = encounter_rows()
     context = browser.new_context(storage_state=state, service_workers="block")
     page = context.new_page()
     screen(page, url)
@@ -157,6 +164,8 @@ def sync_500(browser, url: str, state) -> float:
             raise SystemExit("500 handouts not synced after 120 s")
     elapsed = (time.perf_counter() - started) * 1000
     context.close()
+    if encounter_rows() - before != 500:
+        raise SystemExit(f"{encounter_rows() - before} encounters arrived, not 500")
     return elapsed
 
 

@@ -156,3 +156,10 @@ def test_a_replayed_handout_is_confirmed_and_a_changed_one_is_a_conflict(client,
                           json={**body, "items": [{"item": "COOKER", "quantity": 1}]})
     assert (first.status_code, again.status_code, changed.status_code) == (201, 200, 409)
     assert again.get_json()["id"] == first.get_json()["id"]
+
+
+def test_odd_site_codes_in_the_address_are_404_not_500(client, login_as, make_site):
+    make_site("VAN1")
+    login_as("coordinator")
+    for code in ("%00", "A" * 5000, "%ED%A0%80", "VAN1%00", "..%2F..", "%F0%9F%92%89"):
+        assert client.get(f"/sites/{code}/handout").status_code == 404, code

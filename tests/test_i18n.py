@@ -261,3 +261,23 @@ def test_screen_catalogue_is_cacheable_and_public(app, db):
     assert first.status_code == 200 and "public" in first.headers["Cache-Control"]
     again = anonymous.get("/i18n/es.json", headers={"If-None-Match": first.headers["ETag"]})
     assert again.status_code == 304
+
+
+@pytest.mark.parametrize("role,words", [
+    ("coordinator", ("Sitios", "Entregas de hoy", "Resumen de existencias", "Hoy es")),
+    ("reporter", ("Informes", "Abrir informes")),
+])
+def test_other_roles_home_pages_in_spanish(client, login_as, db, role, words):
+    make_site("DT", name="Downtown")
+    db.session.commit()
+    login_as(role)
+    client.get("/language/es")
+    html = client.get("/").get_data(as_text=True)
+    assert _html_lang(html) == "es" and all(word in html for word in words)
+    _assert_all_spanish(html)
+
+
+def test_outside_a_request_messages_are_english(app, db):
+    from flask_babel import gettext
+
+    assert gettext("Save handout") == "Save handout"  # an app context only (CLI, jobs)

@@ -5,7 +5,7 @@ The locale is the one the person picked on this device (the ``lang`` cookie, set
 """
 from pathlib import Path
 
-from flask import Flask, request
+from flask import Flask, has_request_context, request
 
 LANGUAGES = {"en": "English", "es": "Español"}
 DEFAULT_LANGUAGE = "en"
@@ -15,7 +15,9 @@ COOKIE_MAX_AGE = 2 * 365 * 24 * 3600
 
 
 def select_locale() -> str:
-    """The request's language code (one of :data:`LANGUAGES`)."""
+    """The request's language code (one of :data:`LANGUAGES`); English outside a request (CLI)."""
+    if not has_request_context():
+        return DEFAULT_LANGUAGE
     chosen = request.cookies.get(COOKIE)
     if chosen in LANGUAGES:
         return chosen

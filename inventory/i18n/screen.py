@@ -39,6 +39,7 @@ SCREEN_MESSAGES = (
     N_("Today's figures need a connection. Handouts saved here are kept and sent later."),
     N_("Try again"), N_("Void handout"), N_("Void handout of %(time)s"),
     N_("Voiding needs a connection. Try again when online."), N_("no items"),
+    N_("Not saved on this device:"),
     # Issue 15: services, linkage and the point-in-time survey (linkage.js, survey.js)
     N_("Syringes meant for others cannot be more than the syringes handed out (%(count)s)."),
     N_("Reversals with our naloxone cannot be more than the reversals reported."),

@@ -16,8 +16,8 @@ class SharpsDisposalArgs(Schema):
     disposed_on = bounded.Date(required=True)
     containers = fields.Integer(load_default=0, strict=True,
                                 validate=validate.Range(0, MAX_CONTAINERS))
-    weight_lb = fields.Decimal(load_default=None, allow_none=True, allow_nan=False, places=2,
-                               validate=validate.Range(0, MAX_WEIGHT_LB))
+    weight_lb = fields.Float(load_default=None, allow_none=True, allow_nan=False,
+                             validate=validate.Range(0, int(MAX_WEIGHT_LB)))
     reference = fields.String(load_default=None, allow_none=True,
                               validate=validate.Length(max=80))
 

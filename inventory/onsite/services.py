@@ -4,7 +4,7 @@ disposal. Services flush; the caller commits.
 Errors: :class:`inventory.errors.InvalidInput` naming the field; NotFound; Forbidden.
 """
 import re
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import func, select
 
@@ -130,6 +130,8 @@ def _checked_disposal(site, data: dict) -> dict:
     require_active(site, "Site", "site")
     disposed_on, containers = data["disposed_on"], data["containers"]
     weight_lb = data.get("weight_lb")
+    if weight_lb is not None:  # pounds to the stored two decimals
+        weight_lb = Decimal(str(weight_lb)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     if not date_in_range(disposed_on):
         raise InvalidInput(DATE_MESSAGE, field="disposed_on")
     if disposed_on > local_today():

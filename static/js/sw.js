@@ -50,12 +50,14 @@ self.addEventListener("activate", (event) => {
   })());
 });
 
-// A page asks for itself to be kept (its first visit came before this worker controlled it).
+// A page asks for pages to be kept: itself (its first visit came before this worker
+// controlled it) and /handout, the installed app's start page.
 self.addEventListener("message", (event) => {
-  const url = event.data && event.data.cachePage;
-  if (typeof url === "string" && PAGE.test(url)) {
-    event.waitUntil(fetch(url, {credentials: "same-origin"}).then((response) => keep(url, response)));
-  }
+  const urls = event.data && event.data.cachePages;
+  if (!Array.isArray(urls)) return;
+  event.waitUntil(Promise.all(urls.filter((url) => typeof url === "string" && PAGE.test(url))
+    .map((url) => fetch(url, {credentials: "same-origin"}).then((response) => keep(url, response))
+      .catch(() => undefined))));
 });
 
 async function keep(key, response) {

@@ -36,10 +36,11 @@ def open_screen(page, base_url: str, site: str = SITE) -> None:
 
 
 def wait_for_worker(page, timeout: float = 10) -> None:
-    """Wait until the service worker controls the page and keeps this page's HTML."""
+    """Wait until the service worker controls the page and keeps this page and /handout."""
     page.wait_for_function("() => !!navigator.serviceWorker.controller", polling=100)
     deadline = time.monotonic() + timeout
-    while not page.evaluate("async () => !!(await caches.match(location.pathname))"):
+    kept = "async () => !!(await caches.match(location.pathname)) && !!(await caches.match('/handout'))"
+    while not page.evaluate(kept):
         assert time.monotonic() < deadline, "the service worker did not keep the page"
         page.wait_for_timeout(100)
 
@@ -67,7 +68,7 @@ def encounters(site: str | None = None) -> list[SimpleNamespace]:
         stmt = stmt.join(Site, Site.id == Encounter.site_id).where(Site.code == site)
     found = [SimpleNamespace(
         id=e.id, items={line.item.code: line.quantity for line in e.items},
-        participant_id=e.participant_id, voided_at=e.voided_at, void_reason=e.void_reason,
+        participant_id=e.participant_id, occurred_at=e.occurred_at, voided_at=e.voided_at, void_reason=e.void_reason,
         user_id=e.stock_event.user_id,
         ledger=_summed((line.item.code, line.quantity) for line in e.stock_event.lines),
     ) for e in db.session.scalars(stmt)]

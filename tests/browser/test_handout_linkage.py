@@ -171,3 +171,40 @@ def test_services_and_survey_offline_then_synced_once(tablet, live_url, make_log
     _wait_responses(1, page)
     _expected(_stored())
     assert outbox_dump(page) == []
+
+
+def test_services_survey_and_sharps_pages_pass_axe(page, live_url, make_login_user, viewport):
+    """The admin pages of services and survey windows and the sharps disposal page, with a
+    refused form shown again, pass axe at both sizes."""
+    from tests.browser.conftest import follow, sign_in
+
+    stock_site(SITE)
+    sign_in(page, live_url, make_login_user("admin"))
+    width = viewport["width"]
+    page.goto(f"{live_url}/admin/services")
+    assert_accessible(page)
+    follow(page, page.get_by_role("link", name="New service"))
+    page.get_by_label("Code").fill("Bad Code!")
+    page.get_by_label("Name", exact=True).fill("Hepatitis A vaccine")
+    follow(page, page.get_by_role("button", name="Create service"))
+    assert page.locator(".error").first.is_visible()
+    assert_accessible(page)
+    page.goto(f"{live_url}/admin/survey")
+    page.get_by_role("checkbox", name=SITE).check()
+    follow(page, page.get_by_role("button", name="Open survey window"))
+    page.get_by_text("Survey window opened.").wait_for()
+    follow(page, page.get_by_role("button", name="Open survey window"))  # no site: refused
+    assert page.get_by_text("Choose at least one site.").is_visible()
+    assert_accessible(page)
+    page.screenshot(path=artifact_path("screenshots", f"survey-admin-{width}.png"), full_page=True)
+    page.goto(f"{live_url}/sharps")
+    page.get_by_label("Sharps containers").fill("0")
+    follow(page, page.get_by_role("button", name="Record disposal"))
+    assert page.get_by_text("Give the containers or the weight").is_visible()
+    page.get_by_label("Weight (lb)").fill("3.5")
+    follow(page, page.get_by_role("button", name="Record disposal"))
+    page.get_by_text("Sharps disposal recorded.").wait_for()
+    assert_accessible(page)
+    small = _small_targets(page)
+    assert not small, "\n".join(small)
+    page.screenshot(path=artifact_path("screenshots", f"sharps-{width}.png"), full_page=True)

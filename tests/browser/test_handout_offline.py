@@ -5,6 +5,7 @@ import time
 from types import SimpleNamespace
 
 import pytest
+from flask import request, request_started
 
 from inventory.auth import sessions
 from inventory.extensions import db
@@ -58,8 +59,9 @@ def _wait_badge(page, text: str) -> None:
     page.get_by_role("status").filter(has_text=text).wait_for()
 
 
-def test_offline_handouts_survive_a_reload_and_sync_once_online(tablet, live_url,
+def test_offline_handouts_survive_a_reload_and_sync_once_online(tablet, live_url, app,
                                                                  make_login_user):
+    live_app = app
     page = tablet
     stock_site(SITE)
     staff_signed_in(page, live_url, make_login_user)
@@ -80,7 +82,17 @@ def test_offline_handouts_survive_a_reload_and_sync_once_online(tablet, live_url
     assert CODE not in json.dumps(exported)  # a file leaves the app: no participant code
     assert {r["body"]["site"] for r in exported["records"]} == {SITE}
 
-    page.reload()  # no network: the service worker's shell opens the screen
+    served: list[str] = []
+    record = lambda sender, **extra: served.append(request.path)
+    request_started.connect(record, live_app)
+    try:
+        page.reload()  # no network: the service worker's shell opens the screen
+        page.wait_for_selector("body[data-handout-ready=true]")
+    finally:
+        request_started.disconnect(record, live_app)
+    assert served == []  # the page, the catalogue and the kits all came from the worker's cache
+    page.goto(f"{live_url}/handout")  # the installed app's start page opens the last site
+    page.wait_for_url(f"{live_url}/sites/{SITE}/handout")
     page.wait_for_selector("body[data-handout-ready=true]")
     _wait_badge(page, "3 unsynced")
     assert page.get_by_role("button", name="Naloxone kit").is_visible()
@@ -273,3 +285,22 @@ def test_refused_handouts_become_conflicts_and_the_rest_go_on(routed_tablet, liv
     rows.first.get_by_role("button", name="Discard").click()
     _wait_badge(page, "1 unsynced")
     assert len(outbox_dump(page)) == 1 and encounter_count() == 2
+
+
+def test_a_handout_saved_offline_yesterday_counts_yesterday(tablet, live_url, make_login_user):
+    from datetime import UTC, datetime, timedelta
+
+    page = tablet
+    stock_site(SITE)
+    staff_signed_in(page, live_url, make_login_user)
+    yesterday = datetime.now(UTC).replace(microsecond=0) - timedelta(days=1)
+    page.clock.set_system_time(yesterday)  # the tablet's clock on the evening of the shift
+    open_screen(page, live_url)
+    page.context.set_offline(True)
+    _save_naloxone_kit(page)
+    _wait_badge(page, "1 unsynced")
+    page.clock.set_system_time(datetime.now(UTC))  # the next morning, back in signal
+    page.context.set_offline(False)
+    wait_for_encounters(1)
+    [saved] = encounters(SITE)
+    assert abs(saved.occurred_at.replace(tzinfo=UTC) - yesterday) < timedelta(minutes=1)

@@ -174,6 +174,9 @@ def test_handout_opens_the_devices_last_site(page, live_url, make_login_user, vi
     staff_signed_in(page, live_url, make_login_user, sites=(SITE, "VAN3"))
     page.goto(f"{live_url}/handout")  # first time on this device: the site picker
     assert page.get_by_role("link", name="VAN3").is_visible()
+    assert not _small_targets(page), _small_targets(page)
+    assert_accessible(page)
+    assert_no_horizontal_overflow(page)
     page.get_by_role("link", name="VAN3").click()
     page.wait_for_selector("body[data-handout-ready=true]")
     page.goto(f"{live_url}/")

@@ -54,7 +54,7 @@ def test_admin_creates_reorders_and_hides_kits(page, live_url, make_login_user):
     follow(page, page.get_by_role("link", name="New kit"))
     page.get_by_label("Code").fill("WOUND")
     follow(page, page.get_by_role("button", name="Create kit"))
-    # No name and no item: the form comes back with both messages.
+    # No name: the form comes back with the message on that field.
     assert page.locator(".field.has-error").filter(has=page.get_by_label("Name")).count() == 1
     _check_page(page, "kit-form-errors")
     page.get_by_label("Name").fill("Wound care pack")

@@ -121,16 +121,29 @@ async function start() {
     onConfirmed: (record) => { if (record.body.site === config.site) refreshToday(); },
   });
 
+  let saving = false;  // a double tap saves one handout, not two
   $("#handout-form").addEventListener("submit", async (event) => {
     event.preventDefault();
+    if (saving) return;
     const status = $("#save-status");
     const body = form.body();
     if (!body) {
       status.textContent = t("Nothing to save yet.");
+      status.dataset.state = "empty";
       return;
     }
     if (!checkLinkage($("#handout-form"), body)) return;
-    await outbox.add(body);
+    saving = true;
+    try {
+      await outbox.add(body);
+    } catch (error) {
+      // Nothing is lost yet: the form keeps what was entered.
+      status.textContent = `${t("Not saved on this device:")} ${error.message || error}`;
+      status.dataset.state = "error";
+      return;
+    } finally {
+      saving = false;
+    }
     form.reset();
     status.textContent = t("Queued");
     status.dataset.state = "queued";

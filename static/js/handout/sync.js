@@ -137,14 +137,21 @@ export function createSync(hooks) {
   }
 
   /**
-   * Start a run unless one is going (then return that one). Automatic runs (`why` other than
-   * "button", "load" and "retry") wait for the backoff and for sign-in after a 401.
+   * Start a run unless one is going (then return that one). While the device says it is
+   * offline nothing is tried (the "online" event starts the next run); "online" and the
+   * button start afresh, without waiting for the backoff; other automatic runs wait for the
+   * backoff and, after a 401, for sign-in.
    */
   function run(why = "auto") {
     if (running) return running;
-    const manual = why === "button" || why === "load" || why === "retry";
+    if (why === "online" || why === "button") {
+      failures = 0;
+      retryAt = 0;
+      clearTimeout(retryTimer);
+    }
+    if (!navigator.onLine && why !== "button") return Promise.resolve("offline");
+    const manual = why === "button" || why === "load" || why === "retry" || why === "online";
     if (!manual && (authNeeded || Date.now() < retryAt)) return Promise.resolve("waiting");
-    if (why === "button") clearTimeout(retryTimer);
     running = drain().finally(() => {
       running = null;
       hooks.onChange?.();

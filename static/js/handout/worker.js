@@ -5,7 +5,7 @@ export function registerWorker() {
   navigator.serviceWorker.register("/sw.js", {scope: "/"}).then(async () => {
     if (!firstVisit) return;  // a controlled page was kept when the worker fetched it
     const registration = await navigator.serviceWorker.ready;
-    registration.active?.postMessage({cachePage: location.pathname});
+    registration.active?.postMessage({cachePages: [location.pathname, "/handout"]});
   }).catch(() => {
     // No worker (private mode, old browser): the screen still works while online.
   });
