@@ -111,7 +111,6 @@ def index():
     except InvalidInput as exc:
         context["errors"] = exc.errors
         return render_template("reporting/index.html", **context), 422
-    _audit_exact(report, "preview")
     chart_sheet = next((s for s in report.sheets if s.chart is not None), None)
     narrative = narrative_for(report.period.first_day, report.period.last_day)
     context.update(narrative=narrative, can_edit=current_user.role in (COORDINATOR, ADMIN),
@@ -120,6 +119,7 @@ def index():
                        "text": narrative.text if narrative else "", "back": context["query"]}))
     context.update(report=report, charts=bar_charts(chart_sheet) if chart_sheet else [],
                    footnote=footnote(settings.suppression_threshold))
+    _audit_exact(report, "preview")  # last: the write lock is held only for the audit entry
     return render_template("reporting/index.html", **context)
 
 
