@@ -54,6 +54,14 @@ CATEGORY_LABELS = {
     "smoking_kit": N_("Safer smoking/snorting kits"), "injection_supply": N_("Injection supplies"),
     "wound_care": N_("Wound care"), "other": N_("Other"),
 }
+SITE_KIND_LABELS = {
+    "fixed": N_("Fixed"), "mobile": N_("Mobile"), "pharmacy": N_("Pharmacy"), "peer": N_("Peer"),
+    "warehouse": N_("Warehouse"),
+}
+ACTIVITY_LABELS = {
+    "community_relations": N_("Community relations"), "law_enforcement": N_("Law enforcement"),
+    "training": N_("Training"), "other": N_("Other"),
+}
 REASON_LABELS = {
     "expired": N_("Expired"), "damaged": N_("Damaged"), "lost": N_("Lost"), "found": N_("Found"),
     "count_variance": N_("Count variance"), "transfer_shortfall": N_("Transfer shortfall"),
@@ -64,7 +72,8 @@ LABELS = {
     "encounter_type": ENCOUNTER_TYPE_LABELS, "referral": REFERRAL_LABELS,
     "age_range": AGE_RANGE_LABELS, "gender": GENDER_LABELS,
     "race_ethnicity": RACE_ETHNICITY_LABELS, "category": CATEGORY_LABELS,
-    "reason": REASON_LABELS, "nhbs_age": NHBS_AGE_LABELS,
+    "reason": REASON_LABELS, "nhbs_age": NHBS_AGE_LABELS, "site_kind": SITE_KIND_LABELS,
+    "activity": ACTIVITY_LABELS,
 }
 
 

@@ -1,4 +1,5 @@
 """Every model, imported in one place so Alembic and the CLI see the whole schema."""
+from inventory.activity.models import ActivityEvent, ReportNarrative, SiteHours
 from inventory.audit.models import AuditEntry
 from inventory.auth.models import ApiToken, User, user_site
 from inventory.catalog.models import Item, Lot, Site
@@ -16,6 +17,7 @@ from inventory.survey.models import SurveyResponse, SurveyWindow, survey_window_
 from inventory.transfers.models import Transfer, TransferLine, TransferReceipt
 
 __all__ = [
+    "ActivityEvent", "ReportNarrative", "SiteHours",
     "ApiToken", "AuditEntry", "Encounter", "EncounterItem", "EncounterReferral", "Item",
     "Kit", "KitItem",
     "LedgerMonth", "LedgerMonthTotal", "Lot", "Participant", "ProgramSettings", "ReorderPolicy",

@@ -138,6 +138,7 @@ def register_errors(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from inventory.account.views import bp as account_bp
+    from inventory.activity.views import bp as activity_bp
     from inventory.admin.views import bp as admin_bp
     from inventory.auth.views import bp as auth_bp
     from inventory.handout.views import bp as handout_bp
@@ -153,7 +154,7 @@ def register_blueprints(app: Flask) -> None:
 
     for blueprint in (auth_bp, main_bp, admin_bp, reporting_bp, account_bp, i18n_bp, kits_bp,
                       handout_bp, *stock_pages(), stock_status_bp, reorder_bp, onsite_bp,
-                      survey_bp):
+                      survey_bp, activity_bp):
         app.register_blueprint(blueprint)
 
 

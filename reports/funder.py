@@ -4,6 +4,7 @@ import pandas as pd
 from inventory.catalog.models import ITEM_CATEGORIES
 from inventory.labels import label
 from inventory.participants.models import GENDERS, RACE_ETHNICITIES, STORED_AGE_RANGES
+from reports import breakdowns as bd
 from reports import linkage, survey_sheet
 from reports.age_bands import NHBS_DIMENSION, nhbs_counts
 from reports.indicators import CATEGORY_COLUMNS, INDICATORS, LABELS, PERSON_KEYS
@@ -102,24 +103,30 @@ def build_funder_sheets(conn, period, site_ids, settings: ReportSettings,
     figures = linkage.collect_figures(conn, period, site_ids, settings.syringes_per_pound)
     survey = survey_sheet.survey_counts(conn, period, site_ids)
     say("Suppressing small counts of people")
+    breakdowns = bd.collect_breakdowns(agg)
     hidden = plan_suppression(agg, demographics, threshold, extra=(
         lambda plan: linkage.plan_cells(plan, figures),
-        lambda plan: survey_sheet.plan_cells(plan, survey)))
+        lambda plan: survey_sheet.plan_cells(plan, survey),
+        lambda plan: bd.plan_breakdowns(plan, breakdowns)))
     person_labels = [LABELS[k] for k in PERSON_KEYS]
     total = _total_row(agg, hidden, threshold)
 
     more = [(k, v) for k, v, _ in linkage.summary_rows(figures, hidden, SUPPRESSED_MARK)]
-    summary = _objects([{"Indicator": k, "Value": v} for k, v in [*total.items(), *more]],
+    summary = _objects([{"Indicator": k, "Value": v} for k, v in [*total.items(), *more]]
+                       + bd.summary_rows(breakdowns, hidden, SUPPRESSED_MARK),
                        ["Indicator", "Value"])
     sheets = [Sheet("Summary", summary, formats={"Value": COUNT_FORMAT}, person_columns=["Value"])]
 
     names = agg.sites.set_index("site_id")
-    site_rows = [{"Site": names.loc[s, "site_code"], "Site name": names.loc[s, "site_name"], **row}
+    site_rows = [{"Site": names.loc[s, "site_code"], "Site name": names.loc[s, "site_name"], **row,
+                  **bd.site_cells(breakdowns, s, hidden, SUPPRESSED_MARK)}
                  for s, row in zip(agg.by_site.index,
                                    _indicator_rows(agg.by_site, "site", hidden, threshold))]
-    site_rows.append({"Site": "Total", "Site name": "All selected sites", **total})
-    by_site = _objects(site_rows, ["Site", "Site name", *total])
-    sheets.append(Sheet("By site", by_site, formats=_formats(total), person_columns=person_labels,
+    site_rows.append({"Site": "Total", "Site name": "All selected sites", **total,
+                      **bd.site_cells(breakdowns, None, hidden, SUPPRESSED_MARK)})
+    by_site = _objects(site_rows, ["Site", "Site name", *total, *bd.SITE_COLUMNS])
+    sheets.append(Sheet("By site", by_site, formats=_formats(total),
+                        person_columns=person_labels + bd.SITE_COLUMNS[1:],
                         frozen_columns=2, total_row=True))
 
     month_rows = [

@@ -80,6 +80,20 @@ LINKAGE = [
     ("Sharps containers sent for destruction", 0), ("Sharps sent for destruction (lb)", 0.0),
     ("Point-in-time survey responses", 0),
 ]
+# The Summary's breakdowns, under the indicators: every encounter is of the default type (fixed
+# site) at a site of the default kind (fixed). Syringes by service model are the encounters'
+# syringes (A: 20 + 10 + 20, B: 30; the voided handout excluded); by site kind, the By site
+# figures of the fixed sites (50 + 30).
+_MODELS = ["Fixed site", "Street outreach", "Mobile unit", "Delivery or mail", "Peer distribution"]
+_KINDS = ["Fixed", "Mobile", "Pharmacy", "Peer", "Warehouse"]
+BREAKDOWN = (
+    [(f"Encounters by service model: {m}", 4 + 3 if m == "Fixed site" else 0) for m in _MODELS]
+    + [(f"Syringes distributed by service model: {m}", 50 + 30 if m == "Fixed site" else 0)
+       for m in _MODELS]
+    + [(f"Encounters by site kind: {k}", 4 + 3 if k == "Fixed" else 0) for k in _KINDS]
+    + [(f"Syringes distributed by site kind: {k}", 50 + 30 if k == "Fixed" else 0)
+       for k in _KINDS])
+SITE_COLUMNS = ["Site kind", *(f"Encounters: {m}" for m in _MODELS)]
 
 
 def _row(first: list, values: list) -> list:
@@ -89,10 +103,12 @@ def _row(first: list, values: list) -> list:
 # By site rows: Site, Site name, then one value per Summary indicator.
 BY_SITE = [
     _row(["A", "Site A"],
-         [4, S, S, S, 50, 40, 0.8, 1, 2, S, S, 5, 0, 12, 0, S, 0, S, 0, 0, 0, 0, 0, 0]),
+         [4, S, S, S, 50, 40, 0.8, 1, 2, S, S, 5, 0, 12, 0, S, 0, S, 0, 0, 0, 0, 0, 0,
+          "Fixed", 4, 0, 0, 0, 0]),
     _row(["B", "Site B"],
-         [3, S, S, S, 30, 30, 1.0, 5, 10, S, S, 0, 4, 0, 2, 0, S, 0, 0, 0, 0, S, 0, 0]),
-    _row(["Total", "All selected sites"], [v for _, v in SUMMARY]),
+         [3, S, S, S, 30, 30, 1.0, 5, 10, S, S, 0, 4, 0, 2, 0, S, 0, 0, 0, 0, S, 0, 0,
+          "Fixed", 3, 0, 0, 0, 0]),
+    _row(["Total", "All selected sites"], [v for _, v in SUMMARY] + ["All kinds", 7, 0, 0, 0, 0]),
 ]
 # By month rows: Month, then the indicators, then units per category (catalogue category order:
 # syringe, naloxone, fentanyl, xylazine, condom, smoking kit, injection supply, wound care, other).

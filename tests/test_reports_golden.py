@@ -60,15 +60,16 @@ def _same(actual, expected):
 def test_summary_by_site_and_by_month_cell_by_cell(workbook_bytes):
     wb = openpyxl.load_workbook(io.BytesIO(workbook_bytes))
     assert wb.sheetnames == ["Summary", "By site", "By month", "Items", "Inventory",
-                             "Demographics", "Notes"]
+                             "Demographics", "Activities", "Notes"]
     summary = wb["Summary"]
     assert [c.value for c in summary[1]] == ["Indicator", "Value"]
     assert [tuple(r) for r in _rows(summary)] == [
         (label, pytest.approx(v) if isinstance(v, float) else v)
-        for label, v in golden.SUMMARY + golden.LINKAGE]
+        for label, v in golden.SUMMARY + golden.LINKAGE + golden.BREAKDOWN]
 
     by_site = wb["By site"]
-    assert [c.value for c in by_site[1]] == ["Site", "Site name", *golden._LABELS]
+    assert [c.value for c in by_site[1]] == ["Site", "Site name", *golden._LABELS,
+                                             *golden.SITE_COLUMNS]
     for actual, expected in zip(_rows(by_site), golden.BY_SITE, strict=True):
         for column, (a, e) in enumerate(zip(actual, expected, strict=True)):
             assert _same(a, e), (actual[0], column, a, e)
@@ -107,14 +108,16 @@ def test_items_inventory_and_demographics(workbook_bytes):
 
 
 def test_pandas_reads_the_same_figures(workbook_bytes):
-    lengths = {"Summary": len(golden.SUMMARY) + len(golden.LINKAGE), "By site": 3, "By month": 4,
+    lengths = {"Summary": len(golden.SUMMARY + golden.LINKAGE + golden.BREAKDOWN), "By site": 3,
+               "By month": 4,
                "Inventory": len(golden.INVENTORY)}
     sheets = {name: pd.read_excel(io.BytesIO(workbook_bytes), sheet_name=name,
                                   nrows=lengths.get(name))
               for name in ["Summary", "By site", "By month", "Inventory", "Notes"]}
     summary = sheets["Summary"]
-    assert summary["Indicator"].tolist() == golden._LABELS + [k for k, _ in golden.LINKAGE]
-    for (label, expected), actual in zip(golden.SUMMARY + golden.LINKAGE,
+    assert summary["Indicator"].tolist() == [
+        label for label, _ in golden.SUMMARY + golden.LINKAGE + golden.BREAKDOWN]
+    for (label, expected), actual in zip(golden.SUMMARY + golden.LINKAGE + golden.BREAKDOWN,
                                          summary["Value"].tolist(), strict=True):
         assert _same(actual, expected), label
     by_site = sheets["By site"].set_index("Site")
@@ -210,6 +213,6 @@ def test_site_filter_and_csv_zip(db):
     with zipfile.ZipFile(buffer) as archive:
         names = archive.namelist()
         assert names == ["summary.csv", "by-site.csv", "by-month.csv", "items.csv",
-                         "inventory.csv", "demographics.csv", "notes.csv"]
+                         "inventory.csv", "demographics.csv", "activities.csv", "notes.csv"]
         summary_csv = pd.read_csv(io.BytesIO(archive.read("summary.csv")), encoding="utf-8-sig")
     assert summary_csv["Value"].tolist()[:3] == ["3", "*", "*"]
