@@ -4,6 +4,7 @@ from flask_migrate import upgrade
 from inventory.catalog.seed import seed_catalogue
 from inventory.extensions import db
 from inventory.kits.seed import seed_kits
+from inventory.onsite.services import seed_services
 from inventory.stock.seed import seed_reasons
 
 
@@ -30,6 +31,7 @@ def prepare_database() -> None:
     seed_catalogue()
     seed_kits()
     seed_reasons()
+    seed_services()
     db.session.commit()
 
 

@@ -22,9 +22,18 @@ REFERRAL_LABELS = {
     "other": N_("Other"),
 }
 AGE_RANGE_LABELS = {
-    "under_18": N_("Under 18"), "18_24": N_("18–24"), "25_34": N_("25–34"), "35_44": N_("35–44"),
-    "45_54": N_("45–54"), "55_64": N_("55–64"), "65_plus": N_("65 and over"),
+    "under_18": N_("Under 18"), "18_24": N_("18–24"), "25_29": N_("25–29"), "30_34": N_("30–34"),
+    "35_39": N_("35–39"), "40_44": N_("40–44"), "45_49": N_("45–49"), "50_54": N_("50–54"),
+    "55_59": N_("55–59"), "60_64": N_("60–64"), "65_plus": N_("65 and over"),
     "declined": N_("Declined to answer"),
+    "older_25_34": N_("25–34 (recorded in an older band)"),
+    "older_35_44": N_("35–44 (recorded in an older band)"),
+    "older_45_54": N_("45–54 (recorded in an older band)"),
+    "older_55_64": N_("55–64 (recorded in an older band)"),
+}
+NHBS_AGE_LABELS = {
+    "18_24": N_("18–24"), "25_29": N_("25–29"), "30_39": N_("30–39"), "40_49": N_("40–49"),
+    "50_plus": N_("50 and over"),
 }
 GENDER_LABELS = {
     "woman": N_("Woman"), "man": N_("Man"), "transgender": N_("Transgender"),
@@ -45,6 +54,14 @@ CATEGORY_LABELS = {
     "smoking_kit": N_("Safer smoking/snorting kits"), "injection_supply": N_("Injection supplies"),
     "wound_care": N_("Wound care"), "other": N_("Other"),
 }
+SITE_KIND_LABELS = {
+    "fixed": N_("Fixed"), "mobile": N_("Mobile"), "pharmacy": N_("Pharmacy"), "peer": N_("Peer"),
+    "warehouse": N_("Warehouse"),
+}
+ACTIVITY_LABELS = {
+    "community_relations": N_("Community relations"), "law_enforcement": N_("Law enforcement"),
+    "training": N_("Training"), "other": N_("Other"),
+}
 REASON_LABELS = {
     "expired": N_("Expired"), "damaged": N_("Damaged"), "lost": N_("Lost"), "found": N_("Found"),
     "count_variance": N_("Count variance"), "transfer_shortfall": N_("Transfer shortfall"),
@@ -55,7 +72,8 @@ LABELS = {
     "encounter_type": ENCOUNTER_TYPE_LABELS, "referral": REFERRAL_LABELS,
     "age_range": AGE_RANGE_LABELS, "gender": GENDER_LABELS,
     "race_ethnicity": RACE_ETHNICITY_LABELS, "category": CATEGORY_LABELS,
-    "reason": REASON_LABELS,
+    "reason": REASON_LABELS, "nhbs_age": NHBS_AGE_LABELS, "site_kind": SITE_KIND_LABELS,
+    "activity": ACTIVITY_LABELS,
 }
 
 

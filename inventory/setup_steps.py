@@ -138,6 +138,7 @@ def register_errors(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from inventory.account.views import bp as account_bp
+    from inventory.activity.views import bp as activity_bp
     from inventory.admin.views import bp as admin_bp
     from inventory.auth.views import bp as auth_bp
     from inventory.handout.views import bp as handout_bp
@@ -148,9 +149,12 @@ def register_blueprints(app: Flask) -> None:
     from inventory.reporting.views import bp as reporting_bp
     from inventory.stock.pages import blueprints as stock_pages  # issue 12: receive … counts
     from inventory.stock.status_views import bp as stock_status_bp
+    from inventory.onsite.views import bp as onsite_bp  # issue 15: services, sharps
+    from inventory.survey.views import bp as survey_bp  # issue 15: point-in-time survey
 
     for blueprint in (auth_bp, main_bp, admin_bp, reporting_bp, account_bp, i18n_bp, kits_bp,
-                      handout_bp, *stock_pages(), stock_status_bp, reorder_bp):
+                      handout_bp, *stock_pages(), stock_status_bp, reorder_bp, onsite_bp,
+                      survey_bp, activity_bp):
         app.register_blueprint(blueprint)
 
 

@@ -8,6 +8,8 @@ reported counts); both SQLite and PostgreSQL materialise a CTE that is used more
 - ``stats``   (site, month): encounters, without a code, returned, secondary, kits used, reversals
 - ``u_site`` / ``u_month`` / ``u_total``: distinct participants with a code
 - ``ref``     (site, month, referral type): encounters with that referral
+- ``model`` / ``model_syr`` (site, encounter type): encounters, and syringes handed out at them
+  (service model)
 - ``demo``    (key "age|gender|race"): participants served, per combination of demographics
 - ``new``     (site, month): participants whose first non-void encounter ever is in the period -
   the first encounter per participant inside the period (``row_number``), kept when no earlier
@@ -18,7 +20,7 @@ from sqlalchemy import Integer, String, and_, case, cast, distinct, exists, func
 from sqlalchemy import or_, select, union_all
 
 from reports.periods import Period
-from reports.queries import ENC, PART, REF, encounters_where, month_bucket
+from reports.queries import ENC, ENC_ITEM, ITEM, PART, REF, encounters_where, month_bucket
 
 COLUMNS = ["kind", "site_id", "month", "key", "n1", "n2", "n3", "n4", "n5", "n6"]
 STATS = ["encounters", "uncoded_encounters", "syringes_returned", "secondary_people",
@@ -47,7 +49,8 @@ def _demographics(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _pieces(period: Period, site_ids):
     pe = select(ENC.c.id, ENC.c.site_id, month_bucket(ENC.c.occurred_at, period).label("month"),
-                ENC.c.occurred_at, ENC.c.participant_id, ENC.c.syringes_returned,
+                ENC.c.occurred_at, ENC.c.participant_id, ENC.c.encounter_type,
+                ENC.c.syringes_returned,
                 ENC.c.secondary_people, ENC.c.naloxone_used, ENC.c.reversals_reported
                 ).where(*encounters_where(ENC, period, site_ids)).cte("pe")
     seen = select(pe.c.site_id, pe.c.month, pe.c.participant_id).where(
@@ -56,7 +59,7 @@ def _pieces(period: Period, site_ids):
 
 
 def counts_statement(period: Period, site_ids):
-    """Rows ``stats``, ``u_site``, ``u_month``, ``u_total`` and ``ref``."""
+    """Rows ``stats``, ``u_site``, ``u_month``, ``u_total``, ``ref`` and ``model``."""
     pe, seen = _pieces(period, site_ids)
     uncoded = case((pe.c.participant_id.is_(None), 1), else_=0)
     people = func.count(distinct(seen.c.participant_id))
@@ -70,7 +73,14 @@ def counts_statement(period: Period, site_ids):
         select(*_row("u_total", None, None, None, people)),
         select(*_row("ref", pe.c.site_id, pe.c.month, REF.c.referral_type, func.count())
                ).select_from(pe.join(REF, REF.c.encounter_id == pe.c.id)).group_by(
-            pe.c.site_id, pe.c.month, REF.c.referral_type))
+            pe.c.site_id, pe.c.month, REF.c.referral_type),
+        select(*_row("model", pe.c.site_id, None, pe.c.encounter_type, func.count())).group_by(
+            pe.c.site_id, pe.c.encounter_type),
+        select(*_row("model_syr", pe.c.site_id, None, pe.c.encounter_type,
+                     func.sum(ENC_ITEM.c.quantity))).select_from(
+            pe.join(ENC_ITEM, ENC_ITEM.c.encounter_id == pe.c.id).join(
+                ITEM, ITEM.c.id == ENC_ITEM.c.item_id)).where(
+            ITEM.c.category == "syringe").group_by(pe.c.site_id, pe.c.encounter_type))
 
 
 def people_statement(period: Period, site_ids):
@@ -119,6 +129,12 @@ def shape(rows: list[tuple]) -> dict[str, pd.DataFrame]:
         ["site_id", "month", "referral_type", "count"], axis=1)
     out["new"] = frame[frame["kind"] == "new"][["site_id", "month", "n1"]].set_axis(
         ["site_id", "month", "new_participants"], axis=1).astype("int64")
+    key = ["site_id", "key"]
+    models = frame[frame["kind"] == "model"][[*key, "n1"]].merge(
+        frame[frame["kind"] == "model_syr"][[*key, "n1"]].rename(columns={"n1": "n2"}),
+        on=key, how="left").fillna({"n2": 0})
+    out["models"] = models.set_axis(["site_id", "encounter_type", "encounters", "syringes"],
+                                    axis=1)
     out["demographics"] = _demographics(frame[frame["kind"] == "demo"])
     out["u_site"] = frame[frame["kind"] == "u_site"].set_index("site_id")["n1"]
     out["u_month"] = frame[frame["kind"] == "u_month"].set_index("month")["n1"]

@@ -3,7 +3,10 @@ import pandas as pd
 
 from inventory.catalog.models import ITEM_CATEGORIES
 from inventory.labels import label
-from inventory.participants.models import AGE_RANGES, GENDERS, RACE_ETHNICITIES
+from inventory.participants.models import GENDERS, RACE_ETHNICITIES, STORED_AGE_RANGES
+from reports import breakdowns as bd
+from reports import linkage, survey_sheet
+from reports.age_bands import NHBS_DIMENSION, nhbs_counts
 from reports.indicators import CATEGORY_COLUMNS, INDICATORS, LABELS, PERSON_KEYS
 from reports.inventory_sheet import BELOW_ZERO_FOOTNOTE, inventory_frame
 from reports.model import ChartSpec, ReportSettings, Sheet
@@ -12,7 +15,7 @@ from reports.tables import Aggregates, collect
 
 RATIO_FORMAT = "0.00"
 COUNT_FORMAT = "#,##0"
-DIMENSIONS = [("Age range", "age_range", AGE_RANGES), ("Gender", "gender", GENDERS),
+DIMENSIONS = [("Age range", "age_range", STORED_AGE_RANGES), ("Gender", "gender", GENDERS),
               ("Race / ethnicity", "race_ethnicity", RACE_ETHNICITIES)]
 NOT_RECORDED = "not_recorded"
 NOT_RECORDED_LABEL = "Not recorded"
@@ -27,11 +30,14 @@ def _demographic_counts(frame: pd.DataFrame) -> list[tuple[str, str, int]]:
         for value in (*values, NOT_RECORDED):
             shown = NOT_RECORDED_LABEL if value == NOT_RECORDED else label(column, value)
             rows.append((title, shown, int(counts.get(value, 0))))
+        if column == "age_range":
+            rows += nhbs_counts(counts, NOT_RECORDED, NOT_RECORDED_LABEL)
     return rows
 
 
-def plan_suppression(agg: Aggregates, demographics, threshold: int) -> set:
-    """Cells to hide across Summary, By site, By month and Demographics.
+def plan_suppression(agg: Aggregates, demographics, threshold: int, extra=()) -> set:
+    """Cells to hide across Summary, By site, By month and Demographics; ``extra`` are
+    callables that add their own cells and lines to the plan (issue 15's figures).
 
     See :mod:`reports.suppression` for the rule and the lines that tie the sheets together.
     """
@@ -46,11 +52,13 @@ def plan_suppression(agg: Aggregates, demographics, threshold: int) -> set:
         plan.line([("site", s, key) for s in agg.by_site.index], total)
         plan.line([("month", m, key) for m in agg.by_month.index], total)
     if demographics is not None:
-        for title, *_ in DIMENSIONS:
+        for title in [t for t, *_ in DIMENSIONS] + [NHBS_DIMENSION]:
             cells = [(("demo", t, v), n) for t, v, n in demographics if t == title]
             for cell, value in cells:
                 plan.add(cell, value)
             plan.line([cell for cell, _ in cells], ("total", "unique_participants"))
+    for add in extra:
+        add(plan)
     return plan.solve()
 
 
@@ -92,22 +100,33 @@ def build_funder_sheets(conn, period, site_ids, settings: ReportSettings,
     collected = not demo_frame.empty and demo_frame[
         ["age_range", "gender", "race_ethnicity"]].notna().any().any()
     demographics = _demographic_counts(demo_frame) if collected else None
+    figures = linkage.collect_figures(conn, period, site_ids, settings.syringes_per_pound)
+    survey = survey_sheet.survey_counts(conn, period, site_ids)
     say("Suppressing small counts of people")
-    hidden = plan_suppression(agg, demographics, threshold)
+    breakdowns = bd.collect_breakdowns(agg)
+    hidden = plan_suppression(agg, demographics, threshold, extra=(
+        lambda plan: linkage.plan_cells(plan, figures),
+        lambda plan: survey_sheet.plan_cells(plan, survey),
+        lambda plan: bd.plan_breakdowns(plan, breakdowns)))
     person_labels = [LABELS[k] for k in PERSON_KEYS]
     total = _total_row(agg, hidden, threshold)
 
-    summary = _objects([{"Indicator": k, "Value": v} for k, v in total.items()],
+    more = [(k, v) for k, v, _ in linkage.summary_rows(figures, hidden, SUPPRESSED_MARK)]
+    summary = _objects([{"Indicator": k, "Value": v} for k, v in [*total.items(), *more]]
+                       + bd.summary_rows(breakdowns, hidden, SUPPRESSED_MARK),
                        ["Indicator", "Value"])
     sheets = [Sheet("Summary", summary, formats={"Value": COUNT_FORMAT}, person_columns=["Value"])]
 
     names = agg.sites.set_index("site_id")
-    site_rows = [{"Site": names.loc[s, "site_code"], "Site name": names.loc[s, "site_name"], **row}
+    site_rows = [{"Site": names.loc[s, "site_code"], "Site name": names.loc[s, "site_name"], **row,
+                  **bd.site_cells(breakdowns, s, hidden, SUPPRESSED_MARK)}
                  for s, row in zip(agg.by_site.index,
                                    _indicator_rows(agg.by_site, "site", hidden, threshold))]
-    site_rows.append({"Site": "Total", "Site name": "All selected sites", **total})
-    by_site = _objects(site_rows, ["Site", "Site name", *total])
-    sheets.append(Sheet("By site", by_site, formats=_formats(total), person_columns=person_labels,
+    site_rows.append({"Site": "Total", "Site name": "All selected sites", **total,
+                      **bd.site_cells(breakdowns, None, hidden, SUPPRESSED_MARK)})
+    by_site = _objects(site_rows, ["Site", "Site name", *total, *bd.SITE_COLUMNS])
+    sheets.append(Sheet("By site", by_site, formats=_formats(total),
+                        person_columns=person_labels + bd.SITE_COLUMNS[1:],
                         frozen_columns=2, total_row=True))
 
     month_rows = [
@@ -139,6 +158,12 @@ def build_funder_sheets(conn, period, site_ids, settings: ReportSettings,
                          for t, v, n in demographics], ["Characteristic", "Value", "Participants"])
         sheets.append(Sheet("Demographics", demo, formats={"Participants": COUNT_FORMAT},
                             person_columns=["Participants"], frozen_columns=2))
+    if figures.survey_responses:
+        rows = survey_sheet.survey_rows(survey, figures.survey_responses, hidden,
+                                        SUPPRESSED_MARK)
+        sheets.append(Sheet("Survey", _objects(rows, ["Question", "Answer", "Responses"]),
+                            formats={"Responses": COUNT_FORMAT}, person_columns=["Responses"],
+                            frozen_columns=2))
     return sheets
 
 

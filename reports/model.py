@@ -16,6 +16,7 @@ class ReportSettings:
     timezone: str = "UTC"
     fiscal_year_start_month: int = 7
     suppression_threshold: int = DEFAULT_SUPPRESSION_THRESHOLD
+    syringes_per_pound: int = 281
 
     @classmethod
     def from_row(cls, row: dict | None) -> "ReportSettings":
@@ -27,7 +28,9 @@ class ReportSettings:
                    fiscal_year_start_month=int(row.get("fiscal_year_start_month")
                                                or cls.fiscal_year_start_month),
                    suppression_threshold=int(row.get("suppression_threshold")
-                                             or cls.suppression_threshold))
+                                             or cls.suppression_threshold),
+                   syringes_per_pound=int(row.get("syringes_per_pound")
+                                          or cls.syringes_per_pound))
 
 
 @dataclass
@@ -57,6 +60,8 @@ class Sheet:
     footnotes: list[str] = field(default_factory=list)
     # Rows with a non-empty value in this column are highlighted (e.g. stock below zero).
     flag_column: str | None = None
+    # Columns of long text: width in characters, text wrapped, rows as tall as their text.
+    wrap_columns: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -68,15 +73,20 @@ class Report:
     generated_at: datetime
     site_codes: list[str] | None
     sheets: list[Sheet]
+    # The regulator an exact-count workbook is for (suppression off); None: suppressed as usual.
+    exact_for: str | None = None
+    # The report's name when it is not one of TEMPLATES (a filled form template).
+    label: str | None = None
 
     @property
     def template_label(self) -> str:
-        return TEMPLATES[self.template]
+        return self.label or TEMPLATES[self.template]
 
     def sheet(self, name: str) -> Sheet:
         return next(s for s in self.sheets if s.name == name)
 
     @property
     def filename_stem(self) -> str:
-        return (f"{self.template}-{self.period.first_day.isoformat()}"
+        stem = (f"{self.template}-{self.period.first_day.isoformat()}"
                 f"-to-{self.period.last_day.isoformat()}")
+        return f"{stem}-exact" if self.exact_for else stem

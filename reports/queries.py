@@ -12,7 +12,7 @@ import pandas as pd
 from sqlalchemy import Connection, and_, case, func, literal, or_, select, union_all
 
 from inventory.catalog.models import Item, Lot, Site
-from inventory.encounters.models import Encounter, EncounterReferral
+from inventory.encounters.models import Encounter, EncounterItem, EncounterReferral
 from inventory.participants.models import Participant
 from inventory.settings.models import ProgramSettings
 from inventory.stock.models import StockBalance, StockEvent, StockEventLine
@@ -21,6 +21,7 @@ from reports.periods import Period
 
 ENC = Encounter.__table__
 REF = EncounterReferral.__table__
+ENC_ITEM = EncounterItem.__table__
 PART = Participant.__table__
 EVENT = StockEvent.__table__
 LINE = StockEventLine.__table__
@@ -68,10 +69,10 @@ def items(conn: Connection) -> pd.DataFrame:
 
 
 def sites(conn: Connection, site_ids: Collection[int] | None) -> pd.DataFrame:
-    stmt = select(SITE.c.id, SITE.c.code, SITE.c.name).order_by(SITE.c.code)
+    stmt = select(SITE.c.id, SITE.c.code, SITE.c.name, SITE.c.kind).order_by(SITE.c.code)
     if site_ids is not None:
         stmt = stmt.where(SITE.c.id.in_(list(site_ids)))
-    return _frame(conn, stmt, ["site_id", "site_code", "site_name"])
+    return _frame(conn, stmt, ["site_id", "site_code", "site_name", "site_kind"])
 
 
 def movements(conn, period, site_ids, valid=None) -> pd.DataFrame:

@@ -31,6 +31,8 @@ class Aggregates:
     demographics: pd.DataFrame   # participants served per (age range, gender, race/ethnicity)
     closing_lots: pd.DataFrame   # on hand per (site, item, lot) at the period's end
     lots: pd.DataFrame           # lot id -> expiry date
+    # per (site, encounter type): encounters and syringes handed out at them (service model)
+    models: pd.DataFrame | None = None
 
 
 def _ratio(table):
@@ -115,5 +117,5 @@ def collect(conn, period: Period, site_ids, people: bool = True) -> Aggregates:
     items_by_site = (-items_by_site if items_by_site is not None else pd.DataFrame()).reindex(
         index=site_list, columns=items["item_id"].tolist(), fill_value=0).fillna(0).astype("int64")
     return Aggregates(items, sites, fact, by_site, by_month, total, items_by_site, moves,
-                      enc["demographics"], closing_lots, lots)
+                      enc["demographics"], closing_lots, lots, enc["models"])
 

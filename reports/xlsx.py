@@ -123,8 +123,22 @@ def _set_widths(ws, sheet: Sheet) -> None:
     wide = _wide(sheet)
     for index, column in enumerate(frame.columns, start=1):
         upright = not wide or index <= sheet.frozen_columns
-        ws.column_dimensions[get_column_letter(index)].width = _width(
-            column, frame[column].tolist() if len(frame) else [], upright)
+        ws.column_dimensions[get_column_letter(index)].width = sheet.wrap_columns.get(
+            column) or _width(column, frame[column].tolist() if len(frame) else [], upright)
+    if sheet.wrap_columns:
+        _wrap(ws, sheet)
+
+
+def _wrap(ws, sheet: Sheet) -> None:
+    """Wrap the long-text columns and make each row tall enough for its text."""
+    columns = list(sheet.frame.columns)
+    at = {columns.index(c) + 1: w for c, w in sheet.wrap_columns.items() if c in columns}
+    for row in ws.iter_rows(min_row=2, max_row=len(sheet.frame) + 1):
+        for cell in row:
+            if cell.column in at:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+        ws.row_dimensions[row[0].row].height = _row_height(
+            (row[c - 1].value, w) for c, w in at.items())
 
 
 def _write_footnotes(ws, sheet: Sheet) -> int:

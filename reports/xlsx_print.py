@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 
+from reports.exact import marking
 from reports.model import Report, Sheet
 
 
@@ -40,6 +41,12 @@ def set_up_page(ws, sheet: Sheet, report: Report) -> None:
     ws.oddHeader.center.text = _header_text(header_line(report))
     ws.oddHeader.center.size = 10
     ws.oddFooter.left.text = _header_text(sheet.name)
+    if report.exact_for:
+        # Every printed page says who the exact counts are for (header and footer).
+        ws.oddHeader.left.text = _header_text(marking(report.exact_for))
+        ws.oddHeader.left.size = 10
+        ws.oddHeader.left.font = "Calibri,Bold"
+        ws.oddFooter.left.text = _header_text(f"{sheet.name} · {marking(report.exact_for)}")
     ws.oddFooter.center.text = "Page &P of &N"
     ws.oddFooter.right.text = _header_text(generated_line(report))
     for part in (ws.oddFooter.left, ws.oddFooter.center, ws.oddFooter.right):

@@ -13,6 +13,7 @@ from inventory import create_app
 from inventory.catalog.seed import seed_catalogue
 from inventory.extensions import db as _db, limiter
 from inventory.kits.seed import seed_kits
+from inventory.onsite.services import seed_services
 from inventory.stock.seed import seed_reasons
 from tests import factories
 
@@ -102,6 +103,7 @@ def db(app):
         seed_catalogue()
         seed_kits()
         seed_reasons()
+        seed_services()
         _db.session.commit()
         yield _db
         _db.session.rollback()

@@ -116,10 +116,11 @@ def void(enc: Encounter, at: datetime, reason="entered twice") -> StockEvent:
     return reversal
 
 
-def run_report(template: str, period, site_ids=None, site_codes=None, generated_at=None):
+def run_report(template: str, period, site_ids=None, site_codes=None, generated_at=None,
+               exact_for=None):
     """Build a report on the session's own connection (a second SQLite connection would wait
     for the test's write lock)."""
     from reports import build_report
 
     return build_report(db.session.connection(), template, period, site_ids, site_codes,
-                        generated_at=generated_at)
+                        generated_at=generated_at, exact_for=exact_for)

@@ -18,9 +18,10 @@ def build() -> dict:
     fts_lot = f.lot("FTS", date(2027, 6, 1))
     f.event("receipt", "A", utc(2026, 6, 1, 16),
             [("SYR-1ML-28G", 500), ("NARCAN-4MG", 24, narcan_lot), ("FTS", 100, fts_lot)])
-    p0 = f.participant("p0", utc(2026, 6, 15, 16), age="25_34")
-    p1 = f.participant("p1", utc(2026, 7, 5, 16), age="25_34", gender="woman", race="white")
-    p2 = f.participant("p2", utc(2026, 7, 10, 16), age="35_44", gender="man", race="black")
+    # p0 and p2 were recorded in the old ten-year bands (migration 0013 kept them as such).
+    p0 = f.participant("p0", utc(2026, 6, 15, 16), age="older_25_34")
+    p1 = f.participant("p1", utc(2026, 7, 5, 16), age="25_29", gender="woman", race="white")
+    p2 = f.participant("p2", utc(2026, 7, 10, 16), age="older_35_44", gender="man", race="black")
     p3 = f.participant("p3", utc(2026, 8, 15, 16))
     f.handout("B", utc(2026, 6, 15, 16), {"SYR-1ML-28G": 10}, who=p0)          # before the period
     f.event("receipt", "B", utc(2026, 7, 2, 16), [("SYR-1ML-27G", 200)])
@@ -62,6 +63,37 @@ SUMMARY = [
     ("Referrals: Other", 0),
 ]
 _LABELS = [label for label, _ in SUMMARY]
+# Issue 15's rows, after the indicators (only on the Summary). No service, linkage, weight or
+# survey was recorded in this dataset; naloxone went to p1 (A, Jul 5) and p0 (B, Jul 20) with a
+# code, and to nobody coded on Sep 30 (B): reach 2, hidden. Reversals: 1 (A) + 2 (B) = 3, none
+# with the program's naloxone. Returns: 10 + 10 + 30 + 20 = 70, all counted.
+LINKAGE = [
+    ("Services delivered: HIV test", 0), ("Services delivered: HCV test", 0),
+    ("Services delivered: STI screening", 0), ("Services delivered: Vaccination", 0),
+    ("Services delivered: Wound care", 0), ("Services delivered: Naloxone training", 0),
+    ("Entered treatment (reported)", 0), ("Syringes for secondary exchange", 0),
+    ("Naloxone reach: unique participants who received naloxone", S),
+    ("Reversals with the program's naloxone", 0),
+    ("Reversals with naloxone from another source", 3),
+    ("Syringes returned: counted", 70), ("Syringes returned: estimated", 0),
+    ("Syringes returned by weight (lb)", 0.0), ("Syringes returned by weight, at 281 per lb", 0),
+    ("Sharps containers sent for destruction", 0), ("Sharps sent for destruction (lb)", 0.0),
+    ("Point-in-time survey responses", 0),
+]
+# The Summary's breakdowns, under the indicators: every encounter is of the default type (fixed
+# site) at a site of the default kind (fixed). Syringes by service model are the encounters'
+# syringes (A: 20 + 10 + 20, B: 30; the voided handout excluded); by site kind, the By site
+# figures of the fixed sites (50 + 30).
+_MODELS = ["Fixed site", "Street outreach", "Mobile unit", "Delivery or mail", "Peer distribution"]
+_KINDS = ["Fixed", "Mobile", "Pharmacy", "Peer", "Warehouse"]
+BREAKDOWN = (
+    [(f"Encounters by service model: {m}", 4 + 3 if m == "Fixed site" else 0) for m in _MODELS]
+    + [(f"Syringes distributed by service model: {m}", 50 + 30 if m == "Fixed site" else 0)
+       for m in _MODELS]
+    + [(f"Encounters by site kind: {k}", 4 + 3 if k == "Fixed" else 0) for k in _KINDS]
+    + [(f"Syringes distributed by site kind: {k}", 50 + 30 if k == "Fixed" else 0)
+       for k in _KINDS])
+SITE_COLUMNS = ["Site kind", *(f"Encounters: {m}" for m in _MODELS)]
 
 
 def _row(first: list, values: list) -> list:
@@ -71,10 +103,12 @@ def _row(first: list, values: list) -> list:
 # By site rows: Site, Site name, then one value per Summary indicator.
 BY_SITE = [
     _row(["A", "Site A"],
-         [4, S, S, S, 50, 40, 0.8, 1, 2, S, S, 5, 0, 12, 0, S, 0, S, 0, 0, 0, 0, 0, 0]),
+         [4, S, S, S, 50, 40, 0.8, 1, 2, S, S, 5, 0, 12, 0, S, 0, S, 0, 0, 0, 0, 0, 0,
+          "Fixed", 4, 0, 0, 0, 0]),
     _row(["B", "Site B"],
-         [3, S, S, S, 30, 30, 1.0, 5, 10, S, S, 0, 4, 0, 2, 0, S, 0, 0, 0, 0, S, 0, 0]),
-    _row(["Total", "All selected sites"], [v for _, v in SUMMARY]),
+         [3, S, S, S, 30, 30, 1.0, 5, 10, S, S, 0, 4, 0, 2, 0, S, 0, 0, 0, 0, S, 0, 0,
+          "Fixed", 3, 0, 0, 0, 0]),
+    _row(["Total", "All selected sites"], [v for _, v in SUMMARY] + ["All kinds", 7, 0, 0, 0, 0]),
 ]
 # By month rows: Month, then the indicators, then units per category (catalogue category order:
 # syringe, naloxone, fentanyl, xylazine, condom, smoking kit, injection supply, wound care, other).
@@ -111,10 +145,15 @@ INVENTORY = [
     ("B", "XTS", 0, 0, 0, 0, 4, 0, 0, -4, 0, NEG),
     ("B", "SMOKE-KIT", 0, 0, 0, 0, 2, 0, 0, -2, 0, NEG),
 ]
-# Demographics of the 4 participants served (p0: 25-34 only; p3: nothing recorded), with the
-# plain labels of inventory/labels.py.
+# Demographics of the 4 participants served (p0: 25-34 in an older band only; p3: nothing
+# recorded), with the plain labels of inventory/labels.py. NHBS bands: p1 in 25-29; p0 and p2
+# were recorded in older bands that span two NHBS bands.
 DEMOGRAPHICS = {
-    ("Age range", "25–34"): S, ("Age range", "35–44"): S, ("Age range", "Not recorded"): S,
+    ("Age range", "25–29"): S, ("Age range", "25–34 (recorded in an older band)"): S,
+    ("Age range", "35–44 (recorded in an older band)"): S, ("Age range", "Not recorded"): S,
+    ("Age range (NHBS bands)", "25–29"): S,
+    ("Age range (NHBS bands)", "Recorded in an older band"): S,
+    ("Age range (NHBS bands)", "Not recorded"): S,
     ("Gender", "Woman"): S, ("Gender", "Man"): S, ("Gender", "Not recorded"): S,
     ("Race / ethnicity", "White"): S, ("Race / ethnicity", "Black or African American"): S,
     ("Race / ethnicity", "Not recorded"): S,

@@ -134,6 +134,8 @@ def staff_in_spanish(client, login_as, db):
     ("/transfers", "Traslados"),
     ("/transfers/new", "Enviar un traslado"),
     ("/stock", "Inventario"),
+    ("/sharps", "Eliminación de objetos punzantes"),
+    ("/sites/DT/handout", "Entregas en Downtown"),
     ("/sites/DT/items/SYR-1ML-28G/card", "Tarjeta de existencias: "),
     ("/sites/NOPE/stock", "No encontrado"),
     ("/admin/", "No permitido"),

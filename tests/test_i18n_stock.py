@@ -195,3 +195,15 @@ def test_stock_dashboard_site_stock_and_card_in_spanish(client, spanish_staff, i
     assert html.index("Traslado enviado") < html.index(">Recibido")
     csv = client.get(f"/sites/DT/items/{SYR}/card.csv").get_data(as_text=True)
     assert "Transfer sent (to UP)" in csv  # the auditors' export stays English
+
+
+def test_sharps_disposal_page_and_its_errors_in_spanish(client, spanish_staff, item_names):
+    html = _spanish_page(client, "/sharps", item_names)
+    assert "Eliminación de objetos punzantes" in html
+    today = re.search(r'name="disposed_on"[^>]*value="([^"]+)"', html).group(1)
+    html = _spanish_page(client, "/sharps", item_names, status=422, data={
+        "site": "DT", "disposed_on": today, "containers": "0"})
+    assert "Indique los contenedores o el peso enviado a destrucción." in _errors(html)
+    html = _spanish_page(client, "/sharps", item_names, status=422, data={
+        "site": "DT", "disposed_on": "2999-12-31", "containers": "2"})
+    assert "La fecha está en el futuro." in _errors(html)

@@ -60,14 +60,16 @@ def _same(actual, expected):
 def test_summary_by_site_and_by_month_cell_by_cell(workbook_bytes):
     wb = openpyxl.load_workbook(io.BytesIO(workbook_bytes))
     assert wb.sheetnames == ["Summary", "By site", "By month", "Items", "Inventory",
-                             "Demographics", "Notes"]
+                             "Demographics", "Activities", "Notes"]
     summary = wb["Summary"]
     assert [c.value for c in summary[1]] == ["Indicator", "Value"]
     assert [tuple(r) for r in _rows(summary)] == [
-        (label, pytest.approx(v) if isinstance(v, float) else v) for label, v in golden.SUMMARY]
+        (label, pytest.approx(v) if isinstance(v, float) else v)
+        for label, v in golden.SUMMARY + golden.LINKAGE + golden.BREAKDOWN]
 
     by_site = wb["By site"]
-    assert [c.value for c in by_site[1]] == ["Site", "Site name", *golden._LABELS]
+    assert [c.value for c in by_site[1]] == ["Site", "Site name", *golden._LABELS,
+                                             *golden.SITE_COLUMNS]
     for actual, expected in zip(_rows(by_site), golden.BY_SITE, strict=True):
         for column, (a, e) in enumerate(zip(actual, expected, strict=True)):
             assert _same(a, e), (actual[0], column, a, e)
@@ -99,18 +101,24 @@ def test_items_inventory_and_demographics(workbook_bytes):
     demo = {(r[0], r[1]): r[2] for r in _rows(wb["Demographics"])}
     for key, value in demo.items():
         assert value == golden.DEMOGRAPHICS.get(key, 0), key
-    assert len(demo) == 9 + 7 + 10  # every value of each characteristic, plus "not recorded"
+    # Every value of each characteristic plus "not recorded": 16 stored age values (12 bands,
+    # 4 older ones), 7 genders (6 + 1), 10 races (9 + 1); NHBS: under 18, 5 bands, older band,
+    # declined, not recorded.
+    assert len(demo) == 17 + 7 + 10 + 9
 
 
 def test_pandas_reads_the_same_figures(workbook_bytes):
-    lengths = {"Summary": len(golden.SUMMARY), "By site": 3, "By month": 4,
+    lengths = {"Summary": len(golden.SUMMARY + golden.LINKAGE + golden.BREAKDOWN), "By site": 3,
+               "By month": 4,
                "Inventory": len(golden.INVENTORY)}
     sheets = {name: pd.read_excel(io.BytesIO(workbook_bytes), sheet_name=name,
                                   nrows=lengths.get(name))
               for name in ["Summary", "By site", "By month", "Inventory", "Notes"]}
     summary = sheets["Summary"]
-    assert summary["Indicator"].tolist() == golden._LABELS
-    for (label, expected), actual in zip(golden.SUMMARY, summary["Value"].tolist(), strict=True):
+    assert summary["Indicator"].tolist() == [
+        label for label, _ in golden.SUMMARY + golden.LINKAGE + golden.BREAKDOWN]
+    for (label, expected), actual in zip(golden.SUMMARY + golden.LINKAGE + golden.BREAKDOWN,
+                                         summary["Value"].tolist(), strict=True):
         assert _same(actual, expected), label
     by_site = sheets["By site"].set_index("Site")
     assert by_site.loc["A", "Encounters"] == 4 and by_site.loc["B", "Encounters"] == 3
@@ -205,6 +213,6 @@ def test_site_filter_and_csv_zip(db):
     with zipfile.ZipFile(buffer) as archive:
         names = archive.namelist()
         assert names == ["summary.csv", "by-site.csv", "by-month.csv", "items.csv",
-                         "inventory.csv", "demographics.csv", "notes.csv"]
+                         "inventory.csv", "demographics.csv", "activities.csv", "notes.csv"]
         summary_csv = pd.read_csv(io.BytesIO(archive.read("summary.csv")), encoding="utf-8-sig")
     assert summary_csv["Value"].tolist()[:3] == ["3", "*", "*"]

@@ -83,7 +83,7 @@ def test_cli_report(app, data, tmp_path):
                                  "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert "Aggregating FY2027 Q1 (Jul–Sep 2026) in SQL" in result.output
-    assert "Writing 6 sheets" in result.output and str(out) in result.output
+    assert "Writing 7 sheets" in result.output and str(out) in result.output
     wb = openpyxl.load_workbook(out)
     assert wb["Summary"]["B2"].value == 13
     notes = {r[0]: r[1] for r in wb["Notes"].iter_rows(min_row=2, values_only=True)}

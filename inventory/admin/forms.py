@@ -2,7 +2,7 @@
 from wtforms import (BooleanField, EmailField, IntegerField, PasswordField, SelectField,
                      SelectMultipleField, StringField, widgets)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange
+from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional
 
 from inventory.forms import Form
 from inventory.auth.forms import MONTHS, VALID_EMAIL, strip
@@ -88,6 +88,10 @@ class SettingsForm(Form):
     idle_timeout_minutes = IntegerField(
         "Idle sign-out (minutes)",
         validators=[InputRequired(), NumberRange(min=1, max=720, message="From 1 to 720.")])
+    # Left out of a post: the stored factor stays (forms saved before it existed).
+    syringes_per_pound = IntegerField(
+        "Syringes per pound (returns weighed)",
+        validators=[Optional(), NumberRange(min=1, max=10000, message="From 1 to 10000.")])
 
     def recipe_fields(self) -> list:
         """The participant code recipe's prompt fields, in order."""

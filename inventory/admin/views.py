@@ -177,7 +177,8 @@ def settings():
         form.program_name.data, form.timezone.data, form.fiscal_year_start_month.data,
         form.suppression_threshold.data, actor=current_user,
         idle_timeout_minutes=form.idle_timeout_minutes.data,
-        participant_code_recipe=form.recipe()),
+        participant_code_recipe=form.recipe(),
+        syringes_per_pound=form.syringes_per_pound.data),
         "Program settings saved.", url_for("admin.settings"))
     return done or _form_page("admin/settings_form.html", form)
 

@@ -41,7 +41,9 @@ def register_resources(api: Api) -> None:
     from inventory.reorder.api import blp as reorder
     from inventory.stock.api import blp as stock
     from inventory.counts.api import blp as counts  # issue 12: counts and transfers
+    from inventory.onsite.api import blp as onsite  # issue 15: services, sharps
+    from inventory.survey.api import blp as survey  # issue 15: point-in-time survey
     from inventory.transfers.api import blp as transfers
 
-    for blueprint in (catalog, stock, encounters, kits, transfers, counts, reorder):
+    for blueprint in (catalog, stock, encounters, kits, transfers, counts, reorder, onsite, survey):
         api.register_blueprint(blueprint)

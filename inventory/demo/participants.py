@@ -13,7 +13,8 @@ from inventory.participants.models import AGE_RANGES, GENDERS, RACE_ETHNICITIES
 
 COLUMNS = ("id", "code_hash", "first_seen_at", "first_site_id", "age_range", "gender",
            "race_ethnicity")
-AGE_WEIGHTS = (1, 8, 28, 30, 18, 10, 3, 2)
+# under 18, 18-24, then five-year bands to 60-64, 65+, declined (the old 10-year mix, halved).
+AGE_WEIGHTS = (1, 8, 14, 14, 15, 15, 9, 9, 5, 5, 3, 2)
 GENDER_WEIGHTS = (33, 60, 2, 2, 1, 2)
 RACE_WEIGHTS = (3, 2, 22, 18, 1, 45, 5, 2, 2)
 HOME_LOYALTY = 0.85  # share of a participant's visits made at their home site

@@ -40,6 +40,7 @@ def list_encounters(args, pagination_parameters):
         select(func.count()).select_from(stmt.order_by(None).subquery())
     )
     page = stmt.options(selectinload(Encounter.items), selectinload(Encounter.referrals),
+                        selectinload(Encounter.services),
                         selectinload(Encounter.stock_event), selectinload(Encounter.site))
     page = page.limit(pagination_parameters.page_size).offset(pagination_parameters.first_item)
     return [EncounterRecord.of(e) for e in db.session.scalars(page)]

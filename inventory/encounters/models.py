@@ -2,7 +2,9 @@
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String
+from decimal import Decimal
+
+from sqlalchemy import ForeignKey, Index, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from inventory.catalog.models import Item, Site
@@ -36,6 +38,11 @@ class Encounter(db.Model):
     secondary_people: Mapped[int] = mapped_column(default=0)
     naloxone_used: Mapped[int] = mapped_column(default=0)
     reversals_reported: Mapped[int] = mapped_column(default=0)
+    # Issue 15: linkage, secondary exchange units, reversals by supply source, returns by weight.
+    entered_treatment_reported: Mapped[int] = mapped_column(default=0, server_default="0")
+    secondary_syringes: Mapped[int] = mapped_column(default=0, server_default="0")
+    reversals_with_program_naloxone: Mapped[int] = mapped_column(default=0, server_default="0")
+    returns_weight_lb: Mapped[Decimal | None] = mapped_column(Numeric(8, 2))
     stock_event_id: Mapped[int | None] = mapped_column(ForeignKey("stock_event.id"))
     voided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     void_reason: Mapped[str | None] = mapped_column(String(200))
@@ -49,6 +56,9 @@ class Encounter(db.Model):
     )
     referrals: Mapped[list["EncounterReferral"]] = relationship(
         order_by="EncounterReferral.referral_type", cascade="all"
+    )
+    services: Mapped[list["EncounterService"]] = relationship(
+        order_by="EncounterService.service_code", cascade="all"
     )
 
     @property
@@ -76,3 +86,14 @@ class EncounterReferral(db.Model):
         ForeignKey("encounter.id", ondelete="CASCADE"), primary_key=True
     )
     referral_type: Mapped[str] = mapped_column(String(32), primary_key=True)
+
+
+class EncounterService(db.Model):
+    """An on-site service delivered at the visit (a code of :class:`OnsiteService`)."""
+
+    __tablename__ = "encounter_service"
+
+    encounter_id: Mapped[int] = mapped_column(
+        ForeignKey("encounter.id", ondelete="CASCADE"), primary_key=True
+    )
+    service_code: Mapped[str] = mapped_column(String(32), primary_key=True)

@@ -25,6 +25,11 @@ class EncounterRecord:
     stock_discrepancy: bool
     items: list[dict] = field(default_factory=list)
     referrals: list[str] = field(default_factory=list)
+    services: list[str] = field(default_factory=list)
+    entered_treatment_reported: int = 0
+    secondary_syringes: int = 0
+    reversals_with_program_naloxone: int = 0
+    returns_weight_lb: float | None = None
     void: bool = False
     voided_at: datetime | None = None
     void_reason: str | None = None
@@ -43,6 +48,12 @@ class EncounterRecord:
             stock_discrepancy=bool(encounter.stock_event and encounter.stock_event.discrepancy),
             items=[{"item": line.item.code, "quantity": line.quantity} for line in encounter.items],
             referrals=[r.referral_type for r in encounter.referrals],
+            services=[s.service_code for s in encounter.services],
+            entered_treatment_reported=encounter.entered_treatment_reported,
+            secondary_syringes=encounter.secondary_syringes,
+            reversals_with_program_naloxone=encounter.reversals_with_program_naloxone,
+            returns_weight_lb=(None if encounter.returns_weight_lb is None
+                               else float(encounter.returns_weight_lb)),
             void=encounter.is_void, voided_at=encounter.voided_at,
             void_reason=encounter.void_reason,
         )

@@ -4,7 +4,7 @@ from marshmallow import Schema, fields, validate
 from inventory import fields as bounded
 
 from inventory.encounters.models import ENCOUNTER_TYPES, REFERRAL_TYPES
-from inventory.limits import MAX_PEOPLE, MAX_QUANTITY
+from inventory.limits import MAX_PEOPLE, MAX_QUANTITY, MAX_WEIGHT_LB
 from inventory.participants.models import AGE_RANGES, GENDERS, RACE_ETHNICITIES
 
 
@@ -41,6 +41,15 @@ class EncounterArgs(Schema):
     reversals_reported = _count()
     referrals = fields.List(fields.String(validate=validate.OneOf(REFERRAL_TYPES)),
                             load_default=list, validate=validate.Length(max=len(REFERRAL_TYPES)))
+    # Issue 15 (all optional, so existing clients keep working). Service codes are checked
+    # against the admin-editable list (GET /api/v1/services) by the service layer.
+    services = fields.List(fields.String(validate=validate.Length(min=1, max=32)),
+                           load_default=list, validate=validate.Length(max=50))
+    entered_treatment_reported = _count()
+    secondary_syringes = _count(MAX_QUANTITY)
+    reversals_with_program_naloxone = _count()
+    returns_weight_lb = fields.Float(load_default=None, allow_none=True, allow_nan=False,
+                                     validate=validate.Range(0, MAX_WEIGHT_LB))
 
 
 class EncounterFilterArgs(Schema):
@@ -77,6 +86,11 @@ class EncounterSchema(Schema):
     naloxone_used = fields.Integer()
     reversals_reported = fields.Integer()
     referrals = fields.List(fields.String())
+    services = fields.List(fields.String())
+    entered_treatment_reported = fields.Integer()
+    secondary_syringes = fields.Integer()
+    reversals_with_program_naloxone = fields.Integer()
+    returns_weight_lb = fields.Float(allow_none=True)
     stock_discrepancy = fields.Boolean()
     void = fields.Boolean()
     voided_at = fields.DateTime(allow_none=True)

@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from inventory.auth.permissions import ADMIN, COORDINATOR, STAFF, require_roles
 from inventory.handout import services
+from inventory.handout.linkage import linkage_context
 
 bp = Blueprint("handout", __name__)
 HANDOUT_ROLES = (STAFF, COORDINATOR, ADMIN)
@@ -39,7 +40,8 @@ def screen(code: str):
     return render_template("handout/screen.html", site=site,
                            config=services.screen_config(site),
                            choices=services.screen_choices(),
-                           recipe=services.code_recipe(), limits=services.LIMITS)
+                           recipe=services.code_recipe(), limits=services.LIMITS,
+                           **linkage_context(site))
 
 
 @bp.route("/sw.js")

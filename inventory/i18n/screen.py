@@ -40,6 +40,11 @@ SCREEN_MESSAGES = (
     N_("Try again"), N_("Void handout"), N_("Void handout of %(time)s"),
     N_("Voiding needs a connection. Try again when online."), N_("no items"),
     N_("Not saved on this device:"),
+    # Issue 15: services, linkage and the point-in-time survey (linkage.js, survey.js)
+    N_("Syringes meant for others cannot be more than the syringes handed out (%(count)s)."),
+    N_("Reversals with our naloxone cannot be more than the reversals reported."),
+    N_("The returns weight must be a number of pounds from 0 to 500."),
+    N_("Survey answers queued"),
 )
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from inventory.extensions import db
 
 # Seeded at every start (inventory.first_run): a database holding only these is empty.
-SEEDED_TABLES = {"item", "stock_reason", "kit", "kit_item"}
+SEEDED_TABLES = {"item", "stock_reason", "kit", "kit_item", "onsite_service"}
 
 
 class RestoreError(Exception):

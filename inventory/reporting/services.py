@@ -1,20 +1,29 @@
 """Resolve a report request (period and sites) and build the report.
 
 Errors: :class:`inventory.errors.InvalidInput` naming the field (``quarter``, ``month``,
-``date_from``, ``date_to``, ``sites``, ``template``).
+``date_from``, ``date_to``, ``sites``, ``template``, ``exact_for``); :class:`Forbidden` when
+someone other than an active admin asks for exact counts.
 """
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from flask import current_app
 from sqlalchemy import select
 
 import reports
 from inventory.catalog.models import Site
 from inventory.database import read_only_transactions
-from inventory.errors import InvalidInput
+from inventory.audit.services import record
+from inventory.auth.permissions import ADMIN
+from inventory.errors import Forbidden, InvalidInput
 from inventory.extensions import db
 from inventory.input_rules import DATE_MESSAGE, date_in_range
+from reports.exact import RecipientError, clean_recipient
+from reports.form_fill import fill_form
+from reports.form_templates import (TemplateError, check_period, load_template,
+                                    template_names)
 from reports.model import Report, ReportSettings
 from reports.periods import (Period, PeriodError, calendar_month, date_range, parse_quarter,
                              quarter_containing)
@@ -31,6 +40,7 @@ class ReportRequest:
     date_to: date | None = None
     sites: tuple[str, ...] = ()       # site codes; empty = all
     template: str = "funder"
+    exact_for: str | None = None      # regulator's name: exact counts (admins only)
 
 
 def settings() -> ReportSettings:
@@ -96,19 +106,80 @@ def resolve_sites(codes) -> tuple[list[int] | None, list[str] | None]:
     return [site_id for site_id, _ in found], codes
 
 
+def check_exact(req: ReportRequest, user) -> str | None:
+    """The cleaned recipient of an exact-count request (None for a suppressed one).
+
+    Forbidden unless ``user`` is an active admin; InvalidInput for an unprintable name.
+    """
+    if req.exact_for is None:
+        return None
+    if user is None or getattr(user, "role", None) != ADMIN or not getattr(user, "active", False):
+        raise Forbidden("Only an admin may turn suppression off.", field="exact_for")
+    try:
+        return clean_recipient(req.exact_for)
+    except RecipientError as exc:
+        raise InvalidInput(str(exc), field="exact_for") from None
+
+
+def record_exact_use(report: Report, user, output: str) -> None:
+    """Audit one exact-count workbook (flushed; the caller commits)."""
+    record("exact_counts", "report", report.template, {
+        "recipient": report.exact_for, "period": report.period.label,
+        "first_day": report.period.first_day.isoformat(),
+        "last_day": report.period.last_day.isoformat(),
+        "sites": report.site_codes or "all", "output": output}, user=user)
+
+
 def make_report(req: ReportRequest, progress=None,
-                report_settings: ReportSettings | None = None) -> Report:
+                report_settings: ReportSettings | None = None, user=None) -> Report:
     """Build the requested report from the database as it stands now (read-only).
 
-    ``report_settings`` are read from the database unless given.
+    ``report_settings`` are read from the database unless given. An exact-count request needs
+    ``user`` to be an admin (see :func:`check_exact`).
     """
-    if req.template not in reports.TEMPLATES:
-        raise InvalidInput("Unknown report template.", field="template")
+    form = None if req.template in reports.TEMPLATES else _form(req.template)
+    exact_for = check_exact(req, user)
     report_settings = report_settings or settings()
     period = resolve_period(req, report_settings)
     site_ids, site_codes = resolve_sites(req.sites)
-    return reports.build_report(db.session.connection(), req.template, period, site_ids,
-                                site_codes, settings=report_settings, progress=progress)
+    try:
+        if form is not None:
+            check_period(form, period)  # before the work of building the workbook
+    except TemplateError as exc:
+        raise InvalidInput(str(exc), field="template") from None
+    report = reports.build_report(db.session.connection(), "funder" if form else req.template,
+                                  period, site_ids, site_codes, settings=report_settings,
+                                  progress=progress, exact_for=exact_for)
+    return report if form is None else fill_form(form, report, _service_names())
+
+
+def form_directories() -> list[Path]:
+    """Where form templates are read besides the shipped ones: the instance's report-forms."""
+    return [Path(current_app.instance_path) / "report-forms"]
+
+
+def _form(name: str):
+    try:
+        return load_template(name, form_directories())
+    except TemplateError as exc:
+        raise InvalidInput(str(exc), field="template") from None
+
+
+def form_templates() -> tuple[dict[str, str], dict[str, str]]:
+    """Valid form templates (name -> title) and the broken ones (name -> why), for the page."""
+    valid, broken = {}, {}
+    for name in template_names(form_directories()):
+        try:
+            valid[name] = load_template(name, form_directories()).title
+        except TemplateError as exc:
+            broken[name] = str(exc)
+    return valid, broken
+
+
+def _service_names() -> dict[str, str]:
+    from inventory.onsite.models import OnsiteService
+
+    return dict(db.session.execute(select(OnsiteService.code, OnsiteService.name)).all())
 
 
 def refresh_ledger_months() -> dict:

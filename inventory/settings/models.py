@@ -24,3 +24,5 @@ class ProgramSettings(db.Model):
     # (inventory/participants/recipe.py).
     participant_code_recipe: Mapped[str] = mapped_column(
         String(200), default=DEFAULT_RECIPE_TEXT, server_default=DEFAULT_RECIPE_TEXT)
+    # Returns by weight become syringes at this factor (North Carolina uses 281 per pound).
+    syringes_per_pound: Mapped[int] = mapped_column(default=281, server_default="281")

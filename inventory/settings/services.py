@@ -2,7 +2,7 @@
 
 Errors: :class:`inventory.errors.InvalidInput` naming the field (``program_name``, ``timezone``,
 ``fiscal_year_start_month``, ``suppression_threshold``, ``idle_timeout_minutes``,
-``participant_code_recipe``).
+``participant_code_recipe``, ``syringes_per_pound``).
 """
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
@@ -29,7 +29,7 @@ def current_settings() -> ProgramSettings:
     return get_settings() or ProgramSettings(
         program_name="Outreach Supply Tracker", timezone="UTC", fiscal_year_start_month=7,
         suppression_threshold=DEFAULT_SUPPRESSION_THRESHOLD,
-        idle_timeout_minutes=DEFAULT_IDLE_TIMEOUT_MINUTES)
+        idle_timeout_minutes=DEFAULT_IDLE_TIMEOUT_MINUTES, syringes_per_pound=281)
 
 
 def check_timezone(name: str) -> str:
@@ -77,11 +77,12 @@ def _validated(program_name, timezone, fiscal_year_start_month, suppression_thre
 def save_settings(program_name: str, timezone: str, fiscal_year_start_month: int,
                   suppression_threshold: int = DEFAULT_SUPPRESSION_THRESHOLD,
                   actor=None, idle_timeout_minutes: int | None = None,
-                  participant_code_recipe=None) -> ProgramSettings:
+                  participant_code_recipe=None,
+                  syringes_per_pound: int | None = None) -> ProgramSettings:
     """Create or update the settings row; audited with what changed. Raises InvalidInput.
 
-    ``idle_timeout_minutes`` and ``participant_code_recipe`` (prompt ids, in order) left out
-    keep the stored value (the default on first setup)."""
+    ``idle_timeout_minutes``, ``participant_code_recipe`` (prompt ids, in order) and
+    ``syringes_per_pound`` left out keep the stored value (the default on first setup)."""
     if idle_timeout_minutes is None:
         row = get_settings()
         idle_timeout_minutes = row.idle_timeout_minutes if row else DEFAULT_IDLE_TIMEOUT_MINUTES
@@ -89,6 +90,9 @@ def save_settings(program_name: str, timezone: str, fiscal_year_start_month: int
                         idle_timeout_minutes)
     if participant_code_recipe is not None:
         values["participant_code_recipe"] = ",".join(check_recipe(participant_code_recipe))
+    if syringes_per_pound is not None:
+        values["syringes_per_pound"] = _whole_number(syringes_per_pound, 1, 10_000,
+                                                     "syringes_per_pound", "Syringes per pound")
     row = get_settings()
     if row is None:
         # The fixed id: two concurrent first-run setups collide on the primary key.

@@ -3,7 +3,7 @@
 // catalogue (/api/v1/items) and the kits (/api/v1/kits). Every other request, above all every
 // other /api/ call and every POST, goes to the network untouched: the page sends the outbox
 // itself and sees each answer.
-const VERSION = "handout-shell-v1";
+const VERSION = "handout-shell-v2";
 const SHELL = [
   "/static/css/app.css",
   "/static/css/handout.css",
@@ -16,6 +16,9 @@ const SHELL = [
   "/static/js/handout/today.js",
   "/static/js/handout/worker.js",
   "/static/js/handout/picker.js",
+  "/static/js/handout/linkage.js",
+  "/static/js/handout/survey.js",
+  "/static/css/linkage.css",
   "/static/icons/handout-192.png",
   "/static/icons/handout-512.png",
   "/static/icons/handout.svg",

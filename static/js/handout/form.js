@@ -1,6 +1,7 @@
 // The handout form: kit buttons, item tiles with steppers, the visit fields, the participant
 // code builder; turns what was entered into an encounter body for the API.
 import {t} from "./i18n.js";
+import {linkageBody, resetLinkage} from "./linkage.js";
 
 const COUNT_FIELDS = ["syringes_returned", "secondary_people", "naloxone_used", "reversals_reported"];
 const CHOICE_FIELDS = ["age_range", "gender", "race_ethnicity"];
@@ -146,8 +147,10 @@ export class HandoutForm {
       const value = this.form.querySelector(`#f-${field}`).value;
       if (value) body[field] = value;
     }
+    const linkage = linkageBody(this.form);
+    Object.assign(body, linkage);
     const empty = !items.length && !body.referrals.length && !body.participant_code
-      && COUNT_FIELDS.every((field) => body[field] === 0);
+      && COUNT_FIELDS.every((field) => body[field] === 0) && !Object.keys(linkage).length;
     return empty ? null : body;
   }
 
@@ -158,5 +161,6 @@ export class HandoutForm {
     for (const input of this.form.querySelectorAll(".code-part, #f-participant_code")) input.value = "";
     for (const field of CHOICE_FIELDS) this.form.querySelector(`#f-${field}`).value = "";
     for (const details of this.form.querySelectorAll("details")) details.open = false;
+    resetLinkage(this.form);
   }
 }

@@ -6,6 +6,8 @@ import {createSync, lastSync} from "./sync.js";
 import {HandoutForm} from "./form.js";
 import {Today} from "./today.js";
 import {registerWorker} from "./worker.js";
+import {checkLinkage, setSyringeCodes} from "./linkage.js";
+import {initSurvey} from "./survey.js";
 
 const TIMER_MS = 2 * 60 * 1000;
 const config = JSON.parse(document.getElementById("handout").dataset.config);
@@ -50,7 +52,7 @@ function drawConflicts(records) {
   $("#conflict-list").replaceChildren(...records.map((record) => {
     const row = document.createElement("li");
     row.dataset.clientId = record.client_id;
-    const when = new Date(record.body.occurred_at).toLocaleString(document.documentElement.lang || "en");
+    const when = new Date(record.body.occurred_at || record.body.date).toLocaleString(document.documentElement.lang || "en");
     const text = document.createElement("p");
     text.textContent = `${record.body.site} · ${when} · ${record.error || ""}`;
     const retry = document.createElement("button");
@@ -130,6 +132,7 @@ async function start() {
       status.dataset.state = "empty";
       return;
     }
+    if (!checkLinkage($("#handout-form"), body)) return;
     saving = true;
     try {
       await outbox.add(body);
@@ -148,6 +151,7 @@ async function start() {
     sync.run("save");
   });
   $("#clear-form").addEventListener("click", () => form.reset());
+  initSurvey(config, {onQueued: () => { refreshBadge(); sync.run("save"); }});
   $("#sync-now").addEventListener("click", () => sync.run("button"));
   $("#export-pending").addEventListener("click", exportPending);
   $("#conflict-list").addEventListener("click", async (event) => {
@@ -179,6 +183,7 @@ async function start() {
   await loadCatalogue(document.documentElement.lang);
   const [items, kits] = await Promise.all([loadJson("/api/v1/items"), loadJson("/api/v1/kits")]);
   for (const item of items) itemNames.set(item.code, item.name);
+  setSyringeCodes(items);
   form.render(items, kits);
   today = new Today($("#today"), config, {
     csrfToken, onAuthNeeded: showSignIn, itemName: (code) => itemNames.get(code) || code,

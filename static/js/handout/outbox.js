@@ -35,10 +35,12 @@ async function transact(mode, work) {
   });
 }
 
-/** Store a new handout; resolves once it is durably written. */
-export function add(body) {
+/** Store a new handout (or, with `endpoint`, another record such as a survey response);
+ * resolves once it is durably written. */
+export function add(body, endpoint = undefined) {
   const record = {client_id: body.client_id, body, saved_at: Date.now(), state: "pending",
                   error: null, attempts: 0};
+  if (endpoint) record.endpoint = endpoint;
   return transact("readwrite", (store) => { store.add(record); return record; });
 }
 

@@ -43,7 +43,7 @@ async function refreshCsrfToken() {
 }
 
 function post(record) {
-  return fetch("/api/v1/encounters", {
+  return fetch(record.endpoint || "/api/v1/encounters", {
     method: "POST",
     credentials: "same-origin",
     headers: {"Content-Type": "application/json", "Accept": "application/json",
