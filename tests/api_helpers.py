@@ -205,3 +205,27 @@ def in_own_context(app, work):
     if "error" in outcome:
         raise outcome["error"]
     return outcome["value"]
+
+
+def post_at_once(app, calls):
+    """POST every ``(url, headers, body)`` at the same moment, each from its own thread with its
+    own test client (app context, session, connection), as two server workers would; a barrier
+    starts them together. Returns the answers in order."""
+    barrier = threading.Barrier(len(calls))
+    answers, errors = [None] * len(calls), []
+
+    def target(index, url, headers, body):
+        try:
+            client = app.test_client()
+            barrier.wait(timeout=30)
+            answers[index] = client.post(url, headers=headers, json=body)
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(f"{type(exc).__name__}: {exc}")
+
+    threads = [threading.Thread(target=target, args=(i, *call)) for i, call in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not errors, errors
+    return answers

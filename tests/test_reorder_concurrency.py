@@ -2,34 +2,13 @@
 receipt is written (201), the other is refused (409), and the ledger stays consistent. On the
 suite's database (SQLite, or PostgreSQL with TEST_DATABASE_URL); each request in its own thread,
 started together by a barrier."""
-import threading
 import uuid
 
 from tests import factories
-from tests.api_helpers import assert_problem, bearer, ledger_mismatches, now_iso, on_hand_total
+from tests.api_helpers import (assert_problem, bearer, ledger_mismatches, now_iso, on_hand_total,
+                               post_at_once)
 
 SYRINGE = "SYR-1ML-28G"
-
-
-def _race(app, calls):
-    barrier = threading.Barrier(len(calls))
-    answers, errors = [None] * len(calls), []
-
-    def target(index, url, headers, body):
-        try:
-            client = app.test_client()
-            barrier.wait(timeout=30)
-            answers[index] = client.post(url, headers=headers, json=body)
-        except Exception as exc:  # pragma: no cover - reported below
-            errors.append(f"{type(exc).__name__}: {exc}")
-
-    threads = [threading.Thread(target=target, args=(i, *call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not errors, errors
-    return answers
 
 
 def test_one_receipt_for_one_request(app, db, client):
@@ -45,7 +24,7 @@ def test_one_receipt_for_one_request(app, db, client):
                                headers=first).status_code == 200
         db.session.commit()
         url = f"/api/v1/reorder/requests/{made['id']}/receive"
-        answers = _race(app, [
+        answers = post_at_once(app, [
             (url, headers, {"client_id": str(uuid.uuid4()), "occurred_at": now_iso()})
             for headers in (first, second)])
         statuses = sorted(answer.status_code for answer in answers)

@@ -5,37 +5,14 @@ Runs on the suite's database: SQLite (WAL file) by default, PostgreSQL when TEST
 set. Each request runs in its own thread with its own app context, session and connection, as
 two requests in two server workers would; a barrier starts them together.
 """
-import threading
 
 from inventory.stock.check import find_mismatches
 from tests import factories
 from tests.api_helpers import (assert_problem, bearer, ledger_mismatches, on_hand_total,
-                               receipt_body, receipt_line)
+                               post_at_once, receipt_body, receipt_line)
 from tests.test_transfers import transfer_body
 
 NAL = "NARCAN-4MG"
-
-
-def _race(app, calls):
-    """Run every ``(headers, body)`` POST to /api/v1/transfers at once; return the answers."""
-    barrier = threading.Barrier(len(calls))
-    answers, errors = [None] * len(calls), []
-
-    def target(index, headers, body):
-        try:
-            client = app.test_client()
-            barrier.wait(timeout=30)
-            answers[index] = client.post("/api/v1/transfers", headers=headers, json=body)
-        except Exception as exc:  # pragma: no cover - reported below
-            errors.append(f"{type(exc).__name__}: {exc}")
-
-    threads = [threading.Thread(target=target, args=(i, *call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not errors, errors
-    return answers
 
 
 def test_two_coordinators_ship_the_last_ten_units(app, db, client):
@@ -50,9 +27,9 @@ def test_two_coordinators_ship_the_last_ten_units(app, db, client):
     db.session.commit()  # the main thread holds no transaction while the threads run
 
     for round_ in range(3):  # a few rounds: the race must never let both through
-        answers = _race(app, [
-            (first, transfer_body("CW", "CA", [(NAL, "LAST", 10)])),
-            (second, transfer_body("CW", "CB", [(NAL, None, 10)])),
+        answers = post_at_once(app, [
+            ("/api/v1/transfers", first, transfer_body("CW", "CA", [(NAL, "LAST", 10)])),
+            ("/api/v1/transfers", second, transfer_body("CW", "CB", [(NAL, None, 10)])),
         ])
         statuses = sorted(answer.status_code for answer in answers)
         assert statuses == [201, 422], [a.get_data(as_text=True)[:200] for a in answers]

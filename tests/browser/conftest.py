@@ -8,6 +8,7 @@ fail when ``CI=true``.
 """
 import os
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -89,17 +90,26 @@ def viewport(request):
     return request.param
 
 
-@pytest.fixture
-def page(browser, viewport):
-    """A fresh browser context (no cookies) at ``viewport``; fails the test on any page error."""
-    context = browser.new_context(viewport=viewport)
+@contextmanager
+def checked_page(browser, viewport, **options):
+    """A page in a fresh browser context (no cookies) at ``viewport``, context ``options`` added
+    (e.g. ``locale``); fails the test on any JavaScript error on the page."""
+    context = browser.new_context(viewport=viewport, **options)
     context.set_default_timeout(10_000)
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    yield page
-    context.close()
+    try:
+        yield page
+    finally:
+        context.close()
     assert not errors, f"JavaScript errors on the page: {errors}"
+
+
+@pytest.fixture
+def page(browser, viewport):
+    with checked_page(browser, viewport) as page:
+        yield page
 
 
 @pytest.fixture

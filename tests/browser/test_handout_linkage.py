@@ -14,7 +14,7 @@ from inventory.extensions import db
 from inventory.settings.services import local_today
 from inventory.survey.models import SurveyResponse, SurveyWindow
 from tests.browser.conftest import (TABLET, artifact_path, assert_accessible,
-                                    assert_no_horizontal_overflow)
+                                    assert_no_horizontal_overflow, checked_page)
 from tests.browser.handout_helpers import (SITE, open_screen, outbox_dump, staff_signed_in,
                                            stock_site, wait_for_encounters, wait_for_worker)
 from tests.browser.test_handout_screen import _small_targets
@@ -130,14 +130,8 @@ def test_the_screen_refuses_more_secondary_syringes_than_handed_out(page, live_u
 
 @pytest.fixture
 def tablet(browser):
-    context = browser.new_context(viewport=TABLET)
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    yield page
-    context.close()
-    assert not errors, f"JavaScript errors on the page: {errors}"
+    with checked_page(browser, TABLET) as page:
+        yield page
 
 
 def test_services_and_survey_offline_then_synced_once(tablet, live_url, make_login_user):

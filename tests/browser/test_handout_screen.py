@@ -7,7 +7,7 @@ from inventory.extensions import db
 from inventory.kits.models import Kit
 from tests import factories
 from tests.browser.conftest import (artifact_path, assert_accessible,
-                                    assert_no_horizontal_overflow, follow)
+                                    assert_no_horizontal_overflow, checked_page, follow)
 from tests.browser.handout_helpers import (SITE, badge, encounters, open_screen, staff_signed_in,
                                            stock_site, wait_for_encounters)
 
@@ -77,14 +77,8 @@ def test_every_control_is_big_enough_and_the_screen_passes_axe(page, live_url, m
 @pytest.fixture
 def spanish_page(browser, viewport):
     """A page whose browser asks for Spanish first (Accept-Language: es-ES)."""
-    context = browser.new_context(viewport=viewport, locale="es-ES")
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    yield page
-    context.close()
-    assert not errors, f"JavaScript errors on the page: {errors}"
+    with checked_page(browser, viewport, locale="es-ES") as page:
+        yield page
 
 
 def test_the_screen_in_spanish(spanish_page, live_url, make_login_user, viewport):
