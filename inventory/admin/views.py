@@ -3,7 +3,7 @@
 Each view parses a form, calls one service, commits once. A service's InvalidInput shows the
 form again (422) with the message on the field, and nothing is written.
 """
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from inventory.admin import services
@@ -11,12 +11,10 @@ from inventory.admin.forms import (ItemForm, PasswordResetForm, SettingsForm, Si
                                    UserActionForm, UserCreateForm, UserEditForm)
 from inventory.audit.services import recent_entries
 from inventory.auth import services as users
-from inventory.auth.forms import attach_error
 from inventory.auth.permissions import ADMIN, require_roles
-from inventory.errors import DomainError
-from inventory.extensions import db
 from inventory.input_rules import MAX_DB_INT
 from inventory.participants.recipe import parse_recipe
+from inventory.pages import save_form
 from inventory.settings.services import current_settings, save_settings
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -25,21 +23,6 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 @bp.before_request
 @require_roles(ADMIN)
 def _admins_only():
-    return None
-
-
-def _save(form, action, success: str, target: str):
-    """Run ``action`` (a service call) when the form is valid; commit and redirect, or re-show."""
-    if form.validate_on_submit():
-        try:
-            action()
-        except DomainError as exc:
-            db.session.rollback()
-            attach_error(form, exc)
-        else:
-            db.session.commit()
-            flash(success, "success")
-            return redirect(target)
     return None
 
 
@@ -64,7 +47,7 @@ def user_list():
 def user_create():
     form = UserCreateForm()
     form.set_site_choices(services.list_sites())
-    done = _save(form, lambda: users.create_user(
+    done = save_form(form, lambda: users.create_user(
         form.email.data, form.role.data, form.sites.data, form.password.data, actor=current_user),
         f"User {form.email.data} created.", url_for("admin.user_list"))
     return done or _form_page("admin/user_form.html", form, user=None)
@@ -76,7 +59,7 @@ def user_edit(user_id: int):
     form = UserEditForm(data={"role": user.role, "sites": [s.code for s in user.sites],
                               "active": user.active})
     form.set_site_choices(services.list_sites())
-    done = _save(form, lambda: users.update_user(
+    done = save_form(form, lambda: users.update_user(
         user, form.role.data, form.sites.data, form.active.data, actor=current_user),
         f"User {user.email} updated.", url_for("admin.user_list"))
     return done or _form_page("admin/user_form.html", form, user=user)
@@ -86,7 +69,7 @@ def user_edit(user_id: int):
 def user_password(user_id: int):
     user = users.get_user(user_id)
     form = PasswordResetForm()
-    done = _save(form, lambda: users.set_password(user, form.password.data, actor=current_user,
+    done = save_form(form, lambda: users.set_password(user, form.password.data, actor=current_user,
                                                   require_change=form.require_change.data),
                  f"Password for {user.email} reset; their sessions are ended.",
                  url_for("admin.user_list"))
@@ -96,7 +79,7 @@ def user_password(user_id: int):
 @bp.route("/users/<int:user_id>/require-new-password", methods=["POST"])
 def user_require_new_password(user_id: int):
     user = users.get_user(user_id)
-    done = _save(UserActionForm(), lambda: users.require_password_change(user, actor=current_user),
+    done = save_form(UserActionForm(), lambda: users.require_password_change(user, actor=current_user),
                  f"{user.email} must choose a new password at next sign-in.",
                  url_for("admin.user_edit", user_id=user.id))
     return done or redirect(url_for("admin.user_edit", user_id=user.id))
@@ -105,7 +88,7 @@ def user_require_new_password(user_id: int):
 @bp.route("/users/<int:user_id>/end-sessions", methods=["POST"])
 def user_end_sessions(user_id: int):
     user = users.get_user(user_id)
-    done = _save(UserActionForm(), lambda: users.end_sessions(user, actor=current_user),
+    done = save_form(UserActionForm(), lambda: users.end_sessions(user, actor=current_user),
                  f"{user.email} is signed out on every device.",
                  url_for("admin.user_edit", user_id=user.id))
     return done or redirect(url_for("admin.user_edit", user_id=user.id))
@@ -121,7 +104,7 @@ def site_list():
 @bp.route("/sites/new", methods=["GET", "POST"])
 def site_create():
     form = SiteForm()
-    done = _save(form, lambda: services.create_site(
+    done = save_form(form, lambda: services.create_site(
         form.code.data, form.name.data, form.kind.data, form.active.data, actor=current_user),
         f"Site {form.code.data} created.", url_for("admin.site_list"))
     return done or _form_page("admin/site_form.html", form, site=None)
@@ -131,7 +114,7 @@ def site_create():
 def site_edit(site_id: int):
     site = services.get_site(site_id)
     form = SiteForm(obj=site)
-    done = _save(form, lambda: services.update_site(
+    done = save_form(form, lambda: services.update_site(
         site, form.code.data, form.name.data, form.kind.data, form.active.data,
         actor=current_user), f"Site {form.code.data} updated.", url_for("admin.site_list"))
     return done or _form_page("admin/site_form.html", form, site=site)
@@ -151,7 +134,7 @@ def item_list():
 @bp.route("/items/new", methods=["GET", "POST"])
 def item_create():
     form = ItemForm()
-    done = _save(form, lambda: services.create_item(_item_data(form), actor=current_user),
+    done = save_form(form, lambda: services.create_item(_item_data(form), actor=current_user),
                  f"Item {form.code.data} created.", url_for("admin.item_list"))
     return done or _form_page("admin/item_form.html", form, item=None)
 
@@ -160,7 +143,7 @@ def item_create():
 def item_edit(item_id: int):
     item = services.get_item(item_id)
     form = ItemForm(obj=item)
-    done = _save(form, lambda: services.update_item(item, _item_data(form), actor=current_user),
+    done = save_form(form, lambda: services.update_item(item, _item_data(form), actor=current_user),
                  f"Item {form.code.data} updated.", url_for("admin.item_list"))
     return done or _form_page("admin/item_form.html", form, item=item)
 
@@ -173,7 +156,7 @@ def settings():
     form = SettingsForm(obj=settings_row)
     if request.method == "GET":
         form.show_recipe([p.id for p in parse_recipe(settings_row.participant_code_recipe)])
-    done = _save(form, lambda: save_settings(
+    done = save_form(form, lambda: save_settings(
         form.program_name.data, form.timezone.data, form.fiscal_year_start_month.data,
         form.suppression_threshold.data, actor=current_user,
         idle_timeout_minutes=form.idle_timeout_minutes.data,

@@ -8,13 +8,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from inventory.auth.forms import attach_error
 from inventory.auth.permissions import ADMIN, require_roles
 from inventory.catalog.models import Item
-from inventory.errors import DomainError
 from inventory.extensions import db
 from inventory.kits import services
 from inventory.kits.forms import KitActiveForm, KitMoveForm, kit_form
+from inventory.pages import save_form
 
 bp = Blueprint("kits_admin", __name__, url_prefix="/admin/kits")
 
@@ -38,20 +37,6 @@ def _shown(data: dict) -> dict | None:
     return data if request.method == "GET" else None
 
 
-def _save(form, action, success: str):
-    if form.validate_on_submit():
-        try:
-            action()
-        except DomainError as exc:
-            db.session.rollback()
-            attach_error(form, exc)
-        else:
-            db.session.commit()
-            flash(success, "success")
-            return redirect(url_for("kits_admin.kit_list"))
-    return None
-
-
 def _form_page(form, kit):
     status = 422 if request.method == "POST" else 200
     return render_template("kits/kit_form.html", form=form, kit=kit,
@@ -68,9 +53,10 @@ def kit_list():
 def kit_create():
     form = kit_form(_catalogue(), data=_shown({"display_order": services.next_display_order(),
                                                "active": True}))
-    done = _save(form, lambda: services.create_kit(
+    done = save_form(form, lambda: services.create_kit(
         form.code.data, form.name.data, form.lines(), form.display_order.data,
-        form.active.data, actor=current_user), _("Kit %(code)s created.", code=form.code.data))
+        form.active.data, actor=current_user), _("Kit %(code)s created.", code=form.code.data),
+        url_for("kits_admin.kit_list"))
     return done or _form_page(form, None)
 
 
@@ -81,9 +67,10 @@ def kit_edit(kit_id: int):
             "active": kit.active}
     data.update({f"qty_{line.item_id}": line.quantity for line in kit.items})
     form = kit_form(_catalogue(kit), data=_shown(data))
-    done = _save(form, lambda: services.update_kit(
+    done = save_form(form, lambda: services.update_kit(
         kit, form.code.data, form.name.data, form.lines(), form.display_order.data,
-        form.active.data, actor=current_user), _("Kit %(code)s updated.", code=form.code.data))
+        form.active.data, actor=current_user), _("Kit %(code)s updated.", code=form.code.data),
+        url_for("kits_admin.kit_list"))
     return done or _form_page(form, kit)
 
 

@@ -3,34 +3,18 @@ coordinators, admins: record and list at their sites). Each view parses, calls o
 commits once; a service's InvalidInput shows the form again (422) with the message."""
 import uuid
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from inventory.auth.forms import attach_error
 from inventory.auth.permissions import ADMIN, WRITERS, require_roles
-from inventory.errors import DomainError
-from inventory.extensions import db
 from inventory.handout.services import handout_sites
 from inventory.onsite import services
 from inventory.onsite.forms import DisposalForm, ServiceForm
+from inventory.pages import save_form
 from inventory.settings.services import local_today
 
 bp = Blueprint("onsite_pages", __name__)
-
-
-def _save(form, action, success: str, target: str):
-    if form.validate_on_submit():
-        try:
-            action()
-        except DomainError as exc:
-            db.session.rollback()
-            attach_error(form, exc)
-        else:
-            db.session.commit()
-            flash(success, "success")
-            return redirect(target)
-    return None
 
 
 @bp.route("/admin/services")
@@ -44,7 +28,7 @@ def service_list():
 def service_create():
     form = ServiceForm(data={"display_order": (len(services.list_services()) + 1) * 10,
                              "active": True} if request.method == "GET" else None)
-    done = _save(form, lambda: services.create_service(
+    done = save_form(form, lambda: services.create_service(
         form.code.data, form.name.data, form.display_order.data, form.active.data,
         actor=current_user), _("Service %(code)s created.", code=form.code.data),
         url_for("onsite_pages.service_list"))
@@ -58,7 +42,7 @@ def service_edit(service_id: int):
     service = services.get_service(service_id)
     form = ServiceForm(obj=service)
     form.code.data = service.code  # the code stays: encounters store it
-    done = _save(form, lambda: services.update_service(
+    done = save_form(form, lambda: services.update_service(
         service, form.name.data, form.display_order.data, form.active.data, actor=current_user),
         _("Service %(code)s updated.", code=service.code), url_for("onsite_pages.service_list"))
     return done or (render_template("onsite/service_form.html", form=form, service=service),
@@ -73,7 +57,7 @@ def sharps():
     form = DisposalForm(data={"disposed_on": local_today(), "containers": 0}
                         if request.method == "GET" else None)
     form.site.choices = [(s.code, f"{s.code} · {s.name}") for s in sites]
-    done = _save(form, lambda: services.record_disposal(current_user, {
+    done = save_form(form, lambda: services.record_disposal(current_user, {
         "client_id": uuid.uuid4(), "site": form.site.data, "disposed_on": form.disposed_on.data,
         "containers": form.containers.data or 0, "weight_lb": form.weight_lb.data,
         "reference": form.reference.data}), _("Sharps disposal recorded."),
